@@ -1,0 +1,117 @@
+// Composition root: Koa and Socket.IO on one http.Server, every domain wired in. No environment, no listening.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Sql } from './db/connect.ts';
+import type { AppState, Deps, Io } from './http/types.ts';
+import { errorBoundary } from './http/errors.ts';
+import { registerHealthRoutes } from './http/health.ts';
+import { serveClient } from './http/static.ts';
+import { authenticate } from './auth/middleware.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import { registerTicketRoutes } from './tickets/routes.ts';
+import { registerGridRoutes } from './grids/routes.ts';
+import { registerCatalogRoutes } from './catalog/routes.ts';
+import { registerResponderRoutes } from './responders/routes.ts';
+import { registerMetricRoutes } from './metrics/routes.ts';
+import { createChangeStream } from './live/stream.ts';
+import { attachLive, originAllowed } from './live/socket.ts';
+import { createPositionIngest, type PositionIngest } from './locations/ingest.ts';
+import { createJobs } from './jobs.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface AppOptions {
+  sql: Sql;
+  config: Config;
+  log: Logger;
+  /** Connection string for the Socket.IO cluster adapter; without it the instance runs alone. */
+  databaseUrl?: string | null;
+  distDir?: string;
+}
+
+export interface GridOpsApp {
+  server: http.Server;
+  io: Io;
+  deps: Deps;
+  ingest: PositionIngest;
+  start(): Promise<void>;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createApp({ sql, config, log, databaseUrl = null, distDir = path.join(root, 'dist') }: AppOptions): GridOpsApp {
+  const app = new Koa();
+  app.proxy = true;
+  // Koa composes its middleware when callback() is called: do it once everything below is registered.
+  let handle: ReturnType<Koa['callback']> | null = null;
+  const server = http.createServer((req, res) => handle!(req, res));
+  const io: Io = new Server(server, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+    allowRequest: (req, cb) => cb(originAllowed(req, config.allowedOrigins) ? null : 'origin not allowed', originAllowed(req, config.allowedOrigins)),
+  });
+  let pool: pg.Pool | null = null;
+  if (databaseUrl) {
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    pool.on('error', (err) => log.warn({ err }, 'socket.io adapter pool error'));
+    io.adapter(createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'socket.io adapter error') }));
+  }
+  const deps: Deps = { sql, config, log, io };
+
+  app.on('error', (err) => log.debug({ err }, 'koa error'));
+  app.use(errorBoundary(log));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
+  app.use(authenticate(sql));
+  const router = new Router<AppState>();
+  registerHealthRoutes(router, deps);
+  registerAuthRoutes(router, deps);
+  registerTicketRoutes(router, deps);
+  registerGridRoutes(router, deps);
+  registerCatalogRoutes(router, deps);
+  registerResponderRoutes(router, deps);
+  registerMetricRoutes(router, deps);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(serveClient(distDir));
+  handle = app.callback();
+
+  const stream = createChangeStream(deps);
+  const ingest = createPositionIngest(deps);
+  const jobs = createJobs(deps);
+  attachLive(io, deps, ingest);
+
+  return {
+    server, io, deps, ingest,
+    async start() {
+      await stream.start();
+      ingest.start();
+      jobs.start();
+    },
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+      });
+    },
+    async close() {
+      await jobs.stop();
+      await ingest.stop();
+      await stream.stop();
+      io.disconnectSockets(true);
+      await new Promise<void>((r) => io.close(() => r()));
+      server.closeAllConnections?.();
+      await pool?.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// Who is asking: a signed-in user with a role and scope, or a read-only wall-screen display.
+import { AppError } from '../../shared/errors.ts';
+import type { Role } from '../../shared/domain.ts';
+import type { Me } from '../../shared/api.ts';
+import type { LiveScope } from '../../shared/events.ts';
+
+export type Principal =
+  | { kind: 'user'; userId: string; sessionId: string; role: Role; streetOfficeId: string; responderId: string | null; gridIds: string[]; displayName: string; username: string }
+  | { kind: 'display'; displayTokenId: string; streetOfficeId: string };
+
+/** Roles that run the office and may act on tickets. */
+export const OFFICE_ROLES: readonly Role[] = ['admin', 'duty', 'leader'];
+
+export function toMe(p: Principal): Me | null {
+  if (p.kind !== 'user') return null;
+  return { id: p.userId, username: p.username, role: p.role, displayName: p.displayName, streetOfficeId: p.streetOfficeId, responderId: p.responderId, gridIds: p.gridIds };
+}
+
+export function liveScope(p: Principal): LiveScope {
+  if (p.kind === 'display') return { kind: 'street_office', streetOfficeId: p.streetOfficeId };
+  if (p.role === 'leader') return { kind: 'grids', streetOfficeId: p.streetOfficeId, gridIds: p.gridIds };
+  if (p.role === 'responder') return { kind: 'responder', streetOfficeId: p.streetOfficeId, responderId: p.responderId!, gridIds: p.gridIds };
+  return { kind: 'street_office', streetOfficeId: p.streetOfficeId };
+}
+
+export function requireUser(p: Principal | undefined): Extract<Principal, { kind: 'user' }> {
+  if (!p) throw new AppError('unauthorized', 'sign in first');
+  if (p.kind !== 'user') throw new AppError('forbidden', 'a display token is read-only');
+  return p;
+}
+
+export function requireRole(p: Principal | undefined, roles: readonly Role[]): Extract<Principal, { kind: 'user' }> {
+  const u = requireUser(p);
+  if (!roles.includes(u.role)) throw new AppError('forbidden', `this needs one of the roles: ${roles.join(', ')}`);
+  return u;
+}
+
+/**
+ * May `p` see a ticket of this street office and grid (and, for responders, with this involvement)?
+ * Another street office's ticket reads as not found; an out-of-scope one in the same office as forbidden.
+ */
+export function assertTicketVisible(p: Principal, t: { streetOfficeId: string; gridId: string; involvedResponderIds: string[] }): void {
+  if (t.streetOfficeId !== p.streetOfficeId) throw new AppError('not_found', 'no such ticket');
+  if (p.kind === 'display') return;
+  if (p.role === 'leader' && !p.gridIds.includes(t.gridId)) throw new AppError('forbidden', 'this ticket is outside your grids');
+  if (p.role === 'responder' && !t.involvedResponderIds.includes(p.responderId!)) throw new AppError('forbidden', 'this ticket is not offered or assigned to you');
+}

@@ -1,0 +1,70 @@
+// Environment parsed and validated once; only the entry point calls loadConfig().
+import path from 'node:path';
+import { z } from 'zod';
+import { TILE_CRS } from '../shared/geo.ts';
+
+const bool = z.enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no']).transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  DATA_DIR: z.string().default('.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  SIMULATE: bool.default(true),
+  SEED_DEMO: bool.default(true),
+  PUBLIC_URL: z.string().url().optional(),
+  ALLOWED_ORIGINS: list.default([]),
+  TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}|\{z\}.*\{y\}.*\{x\}/, 'must contain {z}, {x} and {y}').optional(),
+  TILE_CRS: z.enum(TILE_CRS).default('wgs84'),
+  TILE_ATTRIBUTION: z.string().optional(),
+  OFFER_TIMEOUT_S: z.coerce.number().int().min(10).max(3600).default(120),
+  LOCATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedPgPort: number;
+  simulate: boolean;
+  seedDemo: boolean;
+  publicUrl: string | null;
+  allowedOrigins: string[];
+  tileUrl: string | null;
+  tileCrs: z.infer<typeof schema>['TILE_CRS'];
+  tileAttribution: string | null;
+  offerTimeoutS: number;
+  locationRetentionDays: number;
+  sessionTtlHours: number;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  dbPoolSize: number;
+}
+
+/** Parses the environment; a bad value throws an Error whose message names the variable and the reason. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(clean);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL ?? null, dataDir: path.resolve(e.DATA_DIR),
+    embeddedPgPort: e.EMBEDDED_PG_PORT, simulate: e.SIMULATE, seedDemo: e.SEED_DEMO, publicUrl: e.PUBLIC_URL ?? null,
+    allowedOrigins: e.ALLOWED_ORIGINS, tileUrl: e.TILE_URL ?? null, tileCrs: e.TILE_CRS, tileAttribution: e.TILE_ATTRIBUTION ?? null,
+    offerTimeoutS: e.OFFER_TIMEOUT_S, locationRetentionDays: e.LOCATION_RETENTION_DAYS, sessionTtlHours: e.SESSION_TTL_HOURS,
+    logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE,
+  };
+}
+
+/** Defaults for tests and tools that build a config without an environment. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ SIMULATE: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'silent', PORT: '0' }), ...overrides };
+}

@@ -1,0 +1,27 @@
+// The one postgres.js pool of a process, with TCP_NODELAY set (postgres.js leaves Nagle on, which stalls batches).
+import net from 'node:net';
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+
+export function connect(url: string, opts: { max?: number; applicationName?: string } = {}): Sql {
+  const u = new URL(url);
+  const isUnixSocket = !!u.searchParams.get('host')?.startsWith('/');
+  return postgres(url, {
+    ...({ socket: isUnixSocket ? undefined : nodelaySocket } as object),
+    max: opts.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: opts.applicationName ?? 'grid-ops' },
+    connect_timeout: 10,
+  }) as Sql;
+}
+
+/** postgres.js's `socket` option (not in its types): we connect the TCP socket ourselves so that Nagle's algorithm is off. */
+async function nodelaySocket(o: { host: string[]; port: number[] }): Promise<net.Socket> {
+  const socket = net.connect({ host: o.host[0], port: o.port[0], noDelay: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('error', reject);
+  });
+  return socket;
+}

@@ -1,0 +1,28 @@
+// Loads on-duty responders around a ticket and ranks them with the shared rule.
+import type { Sql } from '../db/connect.ts';
+import type { CandidateView } from '../../shared/api.ts';
+import { rankCandidates } from '../../shared/dispatch.ts';
+import type { Skill } from '../../shared/domain.ts';
+import type { Principal } from '../auth/principal.ts';
+import { selectResponders, toResponderView } from '../responders/views.ts';
+
+export async function candidatesFor(sql: Sql, ticketId: string, p: Principal | null, excludePassed = false): Promise<CandidateView[]> {
+  const [t] = await sql<{ street_office_id: string; grid_id: string; lat: number; lng: number; skill: Skill }[]>`
+    SELECT t.street_office_id, t.grid_id, t.lat, t.lng, c.skill FROM tickets t JOIN categories c ON c.code = t.category WHERE t.id = ${ticketId}`;
+  if (!t) return [];
+  // A leader sees and dispatches only the responders of their own grids.
+  const leaderGrids = p?.kind === 'user' && p.role === 'leader' ? p.gridIds : null;
+  const rows = await selectResponders(sql, sql`
+    r.street_office_id = ${t.street_office_id} AND r.duty_status <> 'off_duty'
+    ${leaderGrids ? sql`AND EXISTS (SELECT 1 FROM responder_grids x WHERE x.responder_id = r.id AND x.grid_id = ANY(${leaderGrids}::bigint[]))` : sql``}
+    ${excludePassed ? sql`AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.ticket_id = ${ticketId} AND o.responder_id = r.id AND o.status IN ('declined', 'expired'))` : sql``}`);
+  const views = rows.map(toResponderView);
+  const ranked = rankCandidates(
+    { position: { lat: t.lat, lng: t.lng }, gridId: t.grid_id, skill: t.skill },
+    views.map((v) => ({ ...v, position: v.lat != null && v.lng != null ? { lat: v.lat, lng: v.lng } : null })),
+  );
+  return ranked.map((r) => {
+    const { position: _p, ...responder } = r.candidate;
+    return { responder, distanceM: r.distanceM, etaS: r.etaS, hasSkill: r.hasSkill, inHomeGrid: r.inHomeGrid, score: r.score };
+  });
+}

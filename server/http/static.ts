@@ -1,0 +1,26 @@
+// Serves the built client; any non-API path without a file falls back to index.html (the client routes).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Context, Next } from 'koa';
+import serve from 'koa-static';
+
+export function serveClient(distDir: string) {
+  const files = serve(distDir, { maxage: 0, index: 'index.html' });
+  const assets = serve(distDir, { maxage: 365 * 86400_000, immutable: true });
+  return async (ctx: Context, next: Next) => {
+    if (ctx.path.startsWith('/api/') || ctx.path.startsWith('/socket.io')) return next();
+    if (ctx.path.startsWith('/assets/')) return assets(ctx, next);
+    await files(ctx, async () => {});
+    if (ctx.body == null && ctx.method === 'GET' && !path.extname(ctx.path)) {
+      try {
+        ctx.type = 'html';
+        ctx.body = await readFile(path.join(distDir, 'index.html'));
+      } catch {
+        ctx.status = 503;
+        ctx.type = 'text';
+        ctx.body = 'client not built: run `npm run build` (npm start does it)';
+      }
+    }
+    if (ctx.body == null) await next();
+  };
+}

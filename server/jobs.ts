@@ -1,0 +1,52 @@
+// Periodic work that one instance at a time performs: SLA clock, offer expiry, retention.
+import type { Deps } from './http/types.ts';
+import { emitSlaTransitions } from './live/clock.ts';
+import { expireOffers } from './dispatch/expiry.ts';
+
+const JOB_LOCK = 727003;
+const TICK_MS = 1000;
+const RETENTION_EVERY_MS = 60_000;
+
+export interface Jobs { start(): void; stop(): Promise<void>; tick(): Promise<void> }
+
+export function createJobs(deps: Deps): Jobs {
+  const { sql, config, log } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  let lastRetention = 0;
+
+  async function tick() {
+    // A session-level try-lock on a reserved connection: only one instance runs the jobs at a time.
+    const conn = await sql.reserve();
+    try {
+      const [{ ok }] = await conn<{ ok: boolean }[]>`SELECT pg_try_advisory_lock(${JOB_LOCK}) AS ok`;
+      if (!ok) return;
+      try {
+        await emitSlaTransitions(sql);
+        await expireOffers(deps);
+        if (Date.now() - lastRetention > RETENTION_EVERY_MS) {
+          lastRetention = Date.now();
+          await sql`DELETE FROM positions WHERE at < now() - make_interval(days => ${config.locationRetentionDays})`;
+          await sql`DELETE FROM changes WHERE at < now() - interval '1 hour'`;
+          await sql`DELETE FROM sessions WHERE expires_at < now()`;
+        }
+      } finally {
+        await conn`SELECT pg_advisory_unlock(${JOB_LOCK})`;
+      }
+    } finally {
+      conn.release();
+    }
+  }
+
+  const safeTick = () => {
+    if (running) return running;
+    running = tick().catch((err) => log.warn({ err }, 'job tick failed')).finally(() => { running = null; });
+    return running;
+  };
+
+  return {
+    start() { timer = setInterval(() => void safeTick(), TICK_MS); },
+    async stop() { clearInterval(timer); await running; },
+    tick: safeTick,
+  };
+}

@@ -1,0 +1,27 @@
+// Publishing into the change stream inside the writer's transaction (transactional outbox).
+import type postgres from 'postgres';
+import type { Change } from '../../shared/events.ts';
+
+/** Serialises publishers from insert to commit so that seq order equals commit order: readers never skip a late commit. */
+const OUTBOX_LOCK = 727002;
+export const CHANGES_CHANNEL = 'gridops_changes';
+
+type Tx = postgres.TransactionSql<Record<string, never>>;
+export type ChangeBody = Change extends infer C ? (C extends Change ? Omit<C, 'seq'> : never) : never;
+
+export interface Audience { streetOfficeId: string; gridIds: string[]; responderId?: string | null }
+
+/** Publishes changes; they reach screens only if the transaction commits. Call as late as possible in the tx. */
+export async function publish(tx: Tx, items: Array<{ audience: Audience; change: ChangeBody }>): Promise<void> {
+  if (items.length === 0) return;
+  await tx`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`;
+  await tx`
+    INSERT INTO changes (street_office_id, grid_ids, responder_id, payload)
+    SELECT * FROM jsonb_to_recordset(${tx.json(items.map((i) => ({
+      street_office_id: i.audience.streetOfficeId,
+      grid_ids: i.audience.gridIds,
+      responder_id: i.audience.responderId ?? null,
+      payload: i.change,
+    })) as never)}) AS x(street_office_id bigint, grid_ids bigint[], responder_id bigint, payload jsonb)`;
+  await tx`SELECT pg_notify(${CHANGES_CHANNEL}, '')`;
+}

@@ -1,0 +1,105 @@
+// Each instance follows the change stream (LISTEN wakes it, a slow poll covers lost notifications) and
+// fans changes out to its own sockets, per scope room, with the previous position so clients detect gaps.
+import type { Deps } from '../http/types.ts';
+import type { Change } from '../../shared/events.ts';
+import { CHANGES_CHANNEL } from './outbox.ts';
+import { parseLiveRoom, reaches } from './rooms.ts';
+import { kpiBoard } from '../metrics/kpis.ts';
+
+interface Row { seq: string; street_office_id: string; grid_ids: string[]; responder_id: string | null; payload: Omit<Change, 'seq'> }
+
+const BATCH = 500;
+const POLL_MS = 1000;
+const KPI_THROTTLE_MS = 1000;
+
+export interface ChangeStream { start(): Promise<void>; stop(): Promise<void>; cursor(): string }
+
+export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
+  let cursor = '0';
+  let startCursor = '0';
+  const roomCursor = new Map<string, string>();
+  let running = false, again = false, stopped = false;
+  let poll: NodeJS.Timeout | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  const kpiTimers = new Map<string, NodeJS.Timeout>();
+
+  async function pump() {
+    if (stopped) return;
+    if (running) { again = true; return; }
+    running = true;
+    try {
+      do { again = false; await drain(); } while (again && !stopped);
+    } catch (err) {
+      log.warn({ err }, 'change stream: read failed, will retry');
+    } finally {
+      running = false;
+    }
+  }
+
+  async function drain() {
+    for (;;) {
+      const rows = await sql<Row[]>`
+        SELECT seq::text, street_office_id::text, grid_ids::text[], responder_id::text, payload
+        FROM changes WHERE seq > ${cursor} ORDER BY seq LIMIT ${BATCH}`;
+      if (rows.length === 0) return;
+      deliver(rows);
+      cursor = rows[rows.length - 1].seq;
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  function deliver(rows: Row[]) {
+    const rooms = io.of('/').adapter.rooms;
+    for (const room of rooms.keys()) {
+      const parsed = parseLiveRoom(room);
+      if (!parsed) continue;
+      const changes: Change[] = [];
+      for (const r of rows) {
+        if (reaches(parsed, { streetOfficeId: r.street_office_id, gridIds: r.grid_ids, responderId: r.responder_id })) {
+          changes.push({ ...r.payload, seq: r.seq } as Change);
+        }
+      }
+      if (changes.length === 0) continue;
+      const seq = changes[changes.length - 1].seq;
+      io.local.to(room).emit('live:delta', { prev: roomCursor.get(room) ?? startCursor, seq, changes });
+      roomCursor.set(room, seq);
+    }
+    for (const room of roomCursor.keys()) if (!rooms.has(room)) roomCursor.delete(room);
+    const offices = new Set(rows.filter((r) => r.payload.kind === 'ticket' || r.payload.kind === 'sla').map((r) => r.street_office_id));
+    for (const so of offices) scheduleKpis(so);
+  }
+
+  /** KPI figures follow ticket changes, recomputed at most once a second per street office. */
+  function scheduleKpis(streetOfficeId: string) {
+    if (kpiTimers.has(streetOfficeId) || stopped) return;
+    kpiTimers.set(streetOfficeId, setTimeout(async () => {
+      kpiTimers.delete(streetOfficeId);
+      try {
+        const board = await kpiBoard(sql, streetOfficeId);
+        for (const room of io.of('/').adapter.rooms.keys()) {
+          if (room.startsWith(`live:${streetOfficeId}:`) && !room.includes(':r:')) io.local.to(room).emit('metrics:update', board);
+        }
+      } catch (err) {
+        log.warn({ err }, 'kpi refresh failed');
+      }
+    }, KPI_THROTTLE_MS));
+  }
+
+  return {
+    async start() {
+      const [{ seq }] = await sql<{ seq: string }[]>`SELECT coalesce(max(seq), 0)::text AS seq FROM changes`;
+      cursor = startCursor = seq;
+      // onlisten runs on every (re)connection of the listening connection: catch up on what was missed.
+      const sub = await sql.listen(CHANGES_CHANNEL, () => { void pump(); }, () => { void pump(); });
+      unlisten = sub.unlisten;
+      poll = setInterval(() => void pump(), POLL_MS);
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      for (const t of kpiTimers.values()) clearTimeout(t);
+      await unlisten?.().catch(() => {});
+    },
+    cursor: () => cursor,
+  };
+}

@@ -1,0 +1,112 @@
+// Position intake: points from phones are buffered, written every 100 ms in one transaction (history rows plus
+// latest per responder), acknowledged only once stored, and broadcast coalesced to the scopes that may see them.
+import type { Deps } from '../http/types.ts';
+import { AppError, type Ack } from '../../shared/errors.ts';
+import { POSITION_FLUSH_MS, type PositionTuple } from '../../shared/events.ts';
+import { POSITION_MAX_AGE_S, POSITION_MAX_FUTURE_S, type PositionReport } from '../../shared/schemas.ts';
+import { positionsGridRoom, positionsOfficeRoom } from '../live/rooms.ts';
+
+interface Point { responderId: string; lat: number; lng: number; accuracy: number; at: Date; ack?: (res: Ack<{ accepted: true }>) => void }
+
+/** Past this many buffered points new ones are refused, so a stalled database cannot exhaust memory. */
+const MAX_BUFFER = 50_000;
+
+export interface PositionIngest {
+  report(responderId: string, r: PositionReport, ack?: Point['ack']): void;
+  flush(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function checkPositionTime(at: string, nowMs = Date.now()): Date {
+  const t = new Date(at);
+  if (t.getTime() > nowMs + POSITION_MAX_FUTURE_S * 1000) throw new AppError('bad_request', 'at: position time is in the future', 'at');
+  if (t.getTime() < nowMs - POSITION_MAX_AGE_S * 1000) throw new AppError('bad_request', `at: position is older than ${POSITION_MAX_AGE_S} s`, 'at');
+  return t;
+}
+
+export function createPositionIngest({ sql, io, log }: Deps): PositionIngest {
+  let buffer: Point[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> | null = null;
+
+  async function write(batch: Point[]) {
+    const latest = new Map<string, Point>();
+    for (const p of batch) {
+      const cur = latest.get(p.responderId);
+      if (!cur || cur.at <= p.at) latest.set(p.responderId, p);
+    }
+    const last = [...latest.values()];
+    const col = <K extends keyof Point>(pts: Point[], k: K) => pts.map((p) => p[k]);
+    const { accepted, routes } = await sql.begin(async (tx) => {
+      // Only responders on duty may be located: the join drops the others' points in the same statement.
+      const accepted = await tx<{ responder_id: string }[]>`
+        INSERT INTO positions (responder_id, at, lat, lng, accuracy)
+        SELECT u.id, u.at, u.lat, u.lng, u.acc
+        FROM unnest(${col(batch, 'responderId')}::bigint[], ${batch.map((p) => p.at.toISOString())}::timestamptz[], ${col(batch, 'lat')}::float8[],
+                    ${col(batch, 'lng')}::float8[], ${col(batch, 'accuracy')}::real[]) AS u(id, at, lat, lng, acc)
+        JOIN responders r ON r.id = u.id AND r.duty_status <> 'off_duty'
+        RETURNING responder_id::text`;
+      await tx`
+        INSERT INTO latest_positions (responder_id, at, lat, lng, accuracy)
+        SELECT u.id, u.at, u.lat, u.lng, u.acc
+        FROM unnest(${col(last, 'responderId')}::bigint[], ${last.map((p) => p.at.toISOString())}::timestamptz[], ${col(last, 'lat')}::float8[],
+                    ${col(last, 'lng')}::float8[], ${col(last, 'accuracy')}::real[]) AS u(id, at, lat, lng, acc)
+        JOIN responders r ON r.id = u.id AND r.duty_status <> 'off_duty'
+        ON CONFLICT (responder_id) DO UPDATE SET at = EXCLUDED.at, lat = EXCLUDED.lat, lng = EXCLUDED.lng, accuracy = EXCLUDED.accuracy
+        WHERE latest_positions.at <= EXCLUDED.at`;
+      const routes = await tx<{ id: string; street_office_id: string; grid_ids: string[] }[]>`
+        SELECT r.id::text, r.street_office_id::text, ARRAY(SELECT grid_id::text FROM responder_grids g WHERE g.responder_id = r.id) AS grid_ids
+        FROM responders r WHERE r.id = ANY(${[...latest.keys()]}::bigint[]) AND r.duty_status <> 'off_duty'`;
+      return { accepted: new Set(accepted.map((a) => a.responder_id)), routes };
+    });
+    for (const p of batch) {
+      p.ack?.(accepted.has(p.responderId) ? { ok: true, data: { accepted: true } } : { ok: false, error: { code: 'forbidden', message: 'positions are only accepted while on duty' } });
+    }
+    broadcast(last, routes);
+  }
+
+  function broadcast(points: Point[], routes: Array<{ id: string; street_office_id: string; grid_ids: string[] }>) {
+    const byOffice = new Map<string, PositionTuple[]>();
+    const byGrid = new Map<string, PositionTuple[]>();
+    const route = new Map(routes.map((r) => [r.id, r]));
+    for (const p of points) {
+      const r = route.get(p.responderId);
+      if (!r) continue;
+      const tuple: PositionTuple = [p.responderId, p.lat, p.lng, p.at.getTime()];
+      (byOffice.get(r.street_office_id) ?? byOffice.set(r.street_office_id, []).get(r.street_office_id)!).push(tuple);
+      for (const g of r.grid_ids) (byGrid.get(g) ?? byGrid.set(g, []).get(g)!).push(tuple);
+    }
+    // Through the adapter: sockets on every instance receive them.
+    for (const [so, positions] of byOffice) io.to(positionsOfficeRoom(so)).emit('positions:batch', { positions });
+    for (const [g, positions] of byGrid) io.to(positionsGridRoom(g)).emit('positions:batch', { positions });
+  }
+
+  async function flush() {
+    if (flushing) return flushing;
+    if (buffer.length === 0) return;
+    const batch = buffer;
+    buffer = [];
+    flushing = write(batch)
+      .catch((err) => {
+        log.warn({ err, points: batch.length }, 'position batch not stored');
+        for (const p of batch) p.ack?.({ ok: false, error: { code: 'unavailable', message: 'position not stored, send it again' } });
+      })
+      .finally(() => { flushing = null; });
+    return flushing;
+  }
+
+  return {
+    report(responderId, r, ack) {
+      if (buffer.length >= MAX_BUFFER) {
+        ack?.({ ok: false, error: { code: 'unavailable', message: 'server busy, send it again' } });
+        return;
+      }
+      const at = checkPositionTime(r.at);
+      buffer.push({ responderId, lat: r.lat, lng: r.lng, accuracy: r.accuracy, at, ack });
+    },
+    flush,
+    start() { timer = setInterval(() => void flush(), POSITION_FLUSH_MS); },
+    async stop() { clearInterval(timer); await flush(); await flushing; },
+  };
+}

@@ -1,0 +1,62 @@
+// Ticket reads for the REST API: lists scoped to the principal, and the full detail with history.
+import type postgres from 'postgres';
+import type { Sql } from '../db/connect.ts';
+import type { TicketDetail, TicketView } from '../../shared/api.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { listTicketsQuery } from '../../shared/schemas.ts';
+import { allowedActions } from '../../shared/tickets.ts';
+import type { z } from 'zod';
+import { assertTicketVisible, type Principal } from '../auth/principal.ts';
+import { offersOfTicket } from '../dispatch/offers.ts';
+import { ticketEvents } from './history.ts';
+import { selectTickets, toTicketView } from './views.ts';
+
+/** The where-clause that limits tickets to what a principal may see. */
+export function scopeWhere(sql: Sql, p: Principal): postgres.PendingQuery<postgres.Row[]> {
+  const office = sql`t.street_office_id = ${p.streetOfficeId}`;
+  if (p.kind === 'display') return office;
+  if (p.role === 'leader') return sql`${office} AND t.grid_id = ANY(${p.gridIds}::bigint[])`;
+  if (p.role === 'responder') {
+    return sql`${office} AND (t.assignee_id = ${p.responderId} OR EXISTS (SELECT 1 FROM offers o2 WHERE o2.ticket_id = t.id AND o2.responder_id = ${p.responderId} AND o2.status = 'offered'))`;
+  }
+  return office;
+}
+
+export async function listTickets(sql: Sql, p: Principal, q: z.infer<typeof listTicketsQuery>): Promise<{ items: TicketView[]; nextBefore: string | null }> {
+  const where = sql`${scopeWhere(sql, p)}
+    ${q.status ? sql`AND t.status = ANY(${q.status})` : sql``}
+    ${q.communityId ? sql`AND g.community_id = ${q.communityId}` : sql``}
+    ${q.gridId ? sql`AND t.grid_id = ${q.gridId}` : sql``}
+    ${q.category ? sql`AND t.category = ${q.category}` : sql``}
+    ${q.overdue === 'true' ? sql`AND t.responded_at IS NULL AND t.status <> 'rejected' AND t.reported_at + make_interval(secs => t.response_target_s) < now()` : sql``}
+    ${q.before ? sql`AND t.id < ${q.before}` : sql``}`;
+  const rows = await selectTickets(sql, where, sql`ORDER BY t.id DESC LIMIT ${q.limit + 1}`);
+  const items = rows.slice(0, q.limit).map(toTicketView);
+  return { items, nextBefore: rows.length > q.limit ? items[items.length - 1].id : null };
+}
+
+/** Loads a ticket the principal may see, or throws 404/403 as the scope rules say. */
+export async function visibleTicket(sql: Sql, p: Principal, id: string): Promise<TicketView> {
+  const [row] = await selectTickets(sql, sql`t.id = ${id}`);
+  if (!row) throw new AppError('not_found', 'no such ticket');
+  const t = toTicketView(row);
+  assertTicketVisible(p, { streetOfficeId: t.streetOfficeId, gridId: t.gridId, involvedResponderIds: [t.assigneeId, t.offer?.responderId].filter((x): x is string => !!x) });
+  return t;
+}
+
+export async function ticketDetail(sql: Sql, p: Principal, id: string): Promise<TicketDetail> {
+  const t = await visibleTicket(sql, p, id);
+  const [phone] = await sql<{ reporter_phone: string | null }[]>`SELECT reporter_phone FROM tickets WHERE id = ${id}`;
+  // The full number is for the people handling the ticket: office roles and the responder on it.
+  const mayCall = p.kind === 'user' && (['admin', 'duty', 'leader'].includes(p.role) || (p.role === 'responder' && t.assigneeId === p.responderId));
+  const photos = await sql<{ id: string; at: Date; content_type: string }[]>`SELECT id, at, content_type FROM ticket_photos WHERE ticket_id = ${id} ORDER BY id`;
+  const actor = p.kind === 'display' ? null : p.role;
+  return {
+    ...t,
+    reporterPhone: mayCall ? phone.reporter_phone : null,
+    events: await ticketEvents(sql, id),
+    photos: photos.map((ph) => ({ id: ph.id, url: `/api/photos/${ph.id}`, at: ph.at.toISOString(), contentType: ph.content_type })),
+    offers: await offersOfTicket(sql, id),
+    allowedActions: actor && actor !== 'manager' ? allowedActions({ status: t.status, reopenCount: t.reopenCount }, actor) : [],
+  };
+}

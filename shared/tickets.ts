@@ -1,0 +1,131 @@
+// The ticket status machine: which action, by which role, from which status, with which fields.
+import type { Role } from './domain.ts';
+
+export const TICKET_STATUSES = ['reported', 'dispatched', 'accepted', 'responded', 'resolved', 'closed', 'escalated', 'rejected', 'reopened'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_STATUS_LABELS: Record<TicketStatus, { zh: string; en: string }> = {
+  reported: { zh: '待派单', en: 'Reported' },
+  dispatched: { zh: '已派单', en: 'Dispatched' },
+  accepted: { zh: '已接单', en: 'Accepted' },
+  responded: { zh: '已响应', en: 'Responded' },
+  resolved: { zh: '已办结', en: 'Resolved' },
+  closed: { zh: '已销号', en: 'Closed' },
+  escalated: { zh: '已吹哨', en: 'Escalated' },
+  rejected: { zh: '不予受理', en: 'Rejected' },
+  reopened: { zh: '已重启', en: 'Reopened' },
+};
+
+/** Statuses a live screen keeps; closed and rejected tickets leave it. */
+export const LIVE_STATUSES: readonly TicketStatus[] = ['reported', 'dispatched', 'accepted', 'responded', 'resolved', 'escalated', 'reopened'];
+/** Statuses that count as "open now" (work remains for the street office). */
+export const OPEN_STATUSES: readonly TicketStatus[] = ['reported', 'dispatched', 'accepted', 'responded', 'escalated', 'reopened'];
+/** Statuses waiting for someone to be dispatched. */
+export const AWAITING_DISPATCH: readonly TicketStatus[] = ['reported', 'reopened'];
+
+export const TICKET_ACTIONS = [
+  'dispatch', 'accept', 'decline', 'expire', 'respond', 'resolve', 'close',
+  'escalate', 'department_accept', 'reject', 'reopen',
+] as const;
+export type TicketAction = (typeof TICKET_ACTIONS)[number];
+export const TICKET_ACTION_LABELS: Record<TicketAction | 'report' | 'rate' | 'photo' | 'alert', { zh: string; en: string }> = {
+  report: { zh: '上报', en: 'reported' },
+  dispatch: { zh: '派单', en: 'dispatched' },
+  accept: { zh: '已接单', en: 'accepted' },
+  decline: { zh: '拒单', en: 'declined' },
+  expire: { zh: '派单超时', en: 'offer expired' },
+  respond: { zh: '已到场/已联系', en: 'responded' },
+  resolve: { zh: '已办结', en: 'resolved' },
+  close: { zh: '核实销号', en: 'closed' },
+  escalate: { zh: '吹哨上报', en: 'escalated' },
+  department_accept: { zh: '部门已受理', en: 'department accepted' },
+  reject: { zh: '不予受理', en: 'rejected' },
+  reopen: { zh: '重新办理', en: 'reopened' },
+  rate: { zh: '居民评价', en: 'rated' },
+  photo: { zh: '上传照片', en: 'photo added' },
+  alert: { zh: '无人可派，已提醒网格长', en: 'no one available, grid leader alerted' },
+};
+
+/** Who performs an action: a signed-in role, or the server itself (offer timeouts). */
+export type Actor = Role | 'system';
+type Field = 'responderId' | 'note' | 'reason' | 'department' | 'timeLimitHours';
+
+export interface TransitionRule {
+  from: readonly TicketStatus[];
+  by: readonly Actor[];
+  /** Fields the action body must carry. */
+  requires: readonly Field[];
+  /** The status after the action; `back` = the status that awaits dispatch (reported, or reopened after a reopen). */
+  to: TicketStatus | 'same' | 'back';
+}
+
+const OFFICE: readonly Actor[] = ['admin', 'duty', 'leader'];
+
+/**
+ * The machine. A responder may act only on their own offer or assignment; that ownership rule is
+ * checked by the server against the database, this table says which roles may try at all.
+ */
+export const TRANSITIONS: Record<TicketAction, TransitionRule> = {
+  dispatch: { from: ['reported', 'reopened', 'dispatched'], by: [...OFFICE, 'system'], requires: ['responderId'], to: 'dispatched' },
+  accept: { from: ['dispatched'], by: ['responder'], requires: [], to: 'accepted' },
+  decline: { from: ['dispatched'], by: ['responder'], requires: [], to: 'back' },
+  expire: { from: ['dispatched'], by: ['system'], requires: [], to: 'back' },
+  respond: { from: ['accepted', 'reported', 'dispatched', 'reopened'], by: ['responder', ...OFFICE], requires: [], to: 'responded' },
+  resolve: { from: ['responded', 'escalated'], by: ['responder', ...OFFICE], requires: ['note'], to: 'resolved' },
+  close: { from: ['resolved'], by: OFFICE, requires: [], to: 'closed' },
+  escalate: { from: ['reported', 'dispatched', 'accepted', 'responded', 'reopened'], by: OFFICE, requires: ['department', 'reason', 'timeLimitHours'], to: 'escalated' },
+  department_accept: { from: ['escalated'], by: OFFICE, requires: [], to: 'same' },
+  reject: { from: ['reported', 'dispatched', 'reopened'], by: OFFICE, requires: ['reason'], to: 'rejected' },
+  reopen: { from: ['resolved', 'closed'], by: OFFICE, requires: ['reason'], to: 'reopened' },
+};
+
+/** Extra constraints a responder's action has beyond the table (checked with the ticket's row). */
+export const RESPONDER_ONLY_FROM: Partial<Record<TicketAction, readonly TicketStatus[]>> = {
+  respond: ['accepted'],
+  resolve: ['responded'],
+};
+
+export interface TicketState { status: TicketStatus; reopenCount: number }
+
+export type TransitionCheck =
+  | { ok: true; to: TicketStatus }
+  | { ok: false; reason: 'role' | 'state' | 'missing'; missing?: Field; message: string };
+
+/** Decides whether `actor` may apply `action` to a ticket in `state` with `body`; pure, shared by all sides. */
+export function checkTransition(state: TicketState, action: TicketAction, actor: Actor, body: Partial<Record<Field, unknown>> = {}): TransitionCheck {
+  const rule = TRANSITIONS[action];
+  if (!rule.by.includes(actor)) {
+    return { ok: false, reason: 'role', message: `role ${actor} may not ${action} a ticket` };
+  }
+  const from = actor === 'responder' && RESPONDER_ONLY_FROM[action] ? RESPONDER_ONLY_FROM[action]! : rule.from;
+  if (!from.includes(state.status)) {
+    const allowed = allowedActions(state, actor).join(', ') || 'none';
+    return { ok: false, reason: 'state', message: `cannot ${action}: ticket is ${state.status}; allowed actions: ${allowed}` };
+  }
+  for (const field of rule.requires) {
+    const v = body[field];
+    if (v === undefined || v === null || v === '') return { ok: false, reason: 'missing', missing: field, message: `${action} requires ${field}` };
+  }
+  const to = rule.to === 'same' ? state.status : rule.to === 'back' ? awaitingDispatchStatus(state) : rule.to;
+  return { ok: true, to };
+}
+
+export function awaitingDispatchStatus(state: TicketState): TicketStatus {
+  return state.reopenCount > 0 ? 'reopened' : 'reported';
+}
+
+/** The actions `actor` could take on a ticket in `state` (fields aside). */
+export function allowedActions(state: TicketState, actor: Actor): TicketAction[] {
+  return TICKET_ACTIONS.filter((a) => {
+    const rule = TRANSITIONS[a];
+    if (!rule.by.includes(actor)) return false;
+    const from = actor === 'responder' && RESPONDER_ONLY_FROM[a] ? RESPONDER_ONLY_FROM[a]! : rule.from;
+    return from.includes(state.status);
+  });
+}
+
+/** Which timestamp column an action stamps (the lifecycle of DOMAIN.md). */
+export const ACTION_STAMPS: Partial<Record<TicketAction, string>> = {
+  dispatch: 'dispatched_at', accept: 'accepted_at', respond: 'responded_at', resolve: 'resolved_at',
+  close: 'closed_at', escalate: 'escalated_at', department_accept: 'department_accepted_at',
+  reject: 'rejected_at', reopen: 'reopened_at',
+};
