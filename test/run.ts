@@ -1,0 +1,40 @@
+// Test entry: one real PostgreSQL for the whole run (embedded, or TEST_DATABASE_URL), then every *.test.ts with uvu.
+// Usage: tsx test/run.ts [pattern]   e.g. `tsx test/run.ts tickets` runs files whose name contains "tickets".
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { parse } from 'uvu/parse';
+import { run } from 'uvu/run';
+import { startEmbedded } from '../server/db/embedded.ts';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const filter = process.argv[2];
+let stop: (() => Promise<void>) | null = null;
+let dir: string | null = null;
+if (!process.env.TEST_DATABASE_URL) {
+  dir = await mkdtemp(path.join(tmpdir(), 'gridops-test-'));
+  await chmod(dir, 0o755); // the postgres OS user must be able to enter it
+  const db = await startEmbedded(path.join(dir, 'pg'), await freePort(), () => {}, 'postgres_admin');
+  process.env.TEST_DATABASE_URL = db.url;
+  stop = db.stop;
+}
+let code = 1;
+try {
+  const pattern = filter ? `${filter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\.test\\.ts$` : '\\.test\\.ts$';
+  const { suites } = await parse('test', pattern);
+  await run(suites, { bail: false });
+  code = Number(process.exitCode ?? 0);
+} finally {
+  await stop?.();
+  if (dir) await rm(dir, { recursive: true, force: true });
+}
+process.exit(code);
