@@ -2,7 +2,7 @@
 import type { AppRouter, Deps } from '../http/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import { loginBody } from '../../shared/schemas.ts';
-import { parse } from '../http/validate.ts';
+import { parse, parseId } from '../http/validate.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
 import { createSession, deleteSession, SESSION_COOKIE } from './sessions.ts';
 import { requireUser, toMe } from './principal.ts';
@@ -41,11 +41,12 @@ export function registerAuthRoutes(router: AppRouter, { sql, config, io }: Deps)
   router.post('/api/users/:id/disable', async (ctx) => {
     const p = requireUser(ctx.state.principal);
     if (p.role !== 'admin') throw new AppError('forbidden', 'only an administrator may disable accounts');
-    const rows = await sql`UPDATE users SET disabled = true WHERE id = ${ctx.params.id} AND street_office_id = ${p.streetOfficeId} RETURNING id`;
+    const id = parseId(ctx.params.id);
+    const rows = await sql`UPDATE users SET disabled = true WHERE id = ${id} AND street_office_id = ${p.streetOfficeId} RETURNING id`;
     if (rows.length === 0) throw new AppError('not_found', 'no such user');
-    await sql`DELETE FROM sessions WHERE user_id = ${ctx.params.id}`;
-    io.to(userRoom(ctx.params.id)).emit('session:ended', { reason: 'account disabled' });
-    io.in(userRoom(ctx.params.id)).disconnectSockets(true);
+    await sql`DELETE FROM sessions WHERE user_id = ${id}`;
+    io.to(userRoom(id)).emit('session:ended', { reason: 'account disabled' });
+    io.in(userRoom(id)).disconnectSockets(true);
     ctx.status = 204;
   });
 }

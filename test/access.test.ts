@@ -1,0 +1,131 @@
+// Who may see and do what: grid leaders in their grids, responders on their own offers, display tokens read-only.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
+import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
+import { importGrids } from '../server/grids/import.ts';
+
+const A = suite<{ s: TestServer; duty: string; leader: string; mine: GridRef; theirs: GridRef; myTicket: string; theirTicket: string }>('access');
+
+A.before(async (ctx) => {
+  ctx.s = await startTestServer();
+  await noAutoDispatch(ctx.s.sql);
+  ctx.duty = await ctx.s.login('duty');
+  ctx.leader = await ctx.s.login('leader01');
+  ctx.mine = await gridByCode(ctx.s.sql, '01-2');
+  ctx.theirs = await gridByCode(ctx.s.sql, '07-3');
+  ctx.myTicket = (await ctx.s.api('POST', '/api/tickets', { cookie: ctx.duty, body: newTicket(ctx.mine) })).body.id;
+  ctx.theirTicket = (await ctx.s.api('POST', '/api/tickets', { cookie: ctx.duty, body: newTicket(ctx.theirs) })).body.id;
+});
+A.after(async ({ s }) => s.close());
+
+A('signed out: 401 on every API; wrong password is 401 without saying which part was wrong', async ({ s, myTicket }) => {
+  for (const [m, p] of [['GET', '/api/tickets'], ['GET', `/api/tickets/${myTicket}`], ['POST', '/api/tickets'], ['GET', '/api/me'], ['GET', '/api/grids'], ['POST', `/api/tickets/${myTicket}/close`]]) {
+    assert.is((await s.api(m, p, { body: m === 'POST' ? {} : undefined })).status, 401, `${m} ${p}`);
+  }
+  const bad = await s.api('POST', '/api/auth/login', { body: { username: 'duty', password: 'nope' } });
+  assert.is(bad.status, 401);
+  assert.is(bad.body.error.message, 'wrong username or password');
+  assert.is((await s.api('POST', '/api/auth/login', { body: { username: 'ghost', password: 'nope' } })).body.error.message, 'wrong username or password');
+});
+
+A('the session cookie is httpOnly and SameSite', async ({ s }) => {
+  const res = await fetch(s.url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'duty', password: 'demo1234' }) });
+  const cookie = res.headers.getSetCookie()[0];
+  assert.match(cookie, /httponly/i);
+  assert.match(cookie, /samesite=strict/i);
+});
+
+A('a grid leader sees and acts on their own grids only', async ({ s, leader, myTicket, theirTicket, theirs }) => {
+  assert.is((await s.api('GET', `/api/tickets/${myTicket}`, { cookie: leader })).status, 200);
+  assert.is((await s.api('GET', `/api/tickets/${theirTicket}`, { cookie: leader })).status, 403);
+  assert.is((await s.api('POST', `/api/tickets/${theirTicket}/respond`, { cookie: leader, body: {} })).status, 403);
+  assert.is((await s.api('POST', '/api/tickets', { cookie: leader, body: newTicket(theirs) })).status, 403);
+  const list = await s.api('GET', '/api/tickets', { cookie: leader });
+  assert.ok(list.body.items.some((t: { id: string }) => t.id === myTicket));
+  assert.not.ok(list.body.items.some((t: { id: string }) => t.id === theirTicket));
+});
+
+A('a grid leader cannot dispatch another grid\'s responder', async ({ s, leader, myTicket, theirs }) => {
+  const other = await responderIn(s.sql, theirs.id);
+  await s.api('POST', '/api/duty', { cookie: await s.login(other.username), body: { onDuty: true } });
+  const res = await s.api('POST', `/api/tickets/${myTicket}/dispatch`, { cookie: leader, body: { responderId: other.responderId } });
+  assert.is(res.status, 403);
+  const cands = await s.api('GET', `/api/tickets/${myTicket}/candidates`, { cookie: leader });
+  assert.not.ok(cands.body.some((c: { responder: { id: string } }) => c.responder.id === other.responderId));
+});
+
+A('a ticket of another street office reads as not found', async ({ s, duty }) => {
+  const [so] = await s.sql<{ id: string }[]>`INSERT INTO street_offices (name, center_lat, center_lng) VALUES ('新华区东环中街街道', 38.32, 116.86) RETURNING id`;
+  await importGrids(s.sql, so.id, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '1号网格', community: '兴元社区' }, geometry: { type: 'Polygon', coordinates: [[[116.9, 38.4], [116.91, 38.4], [116.91, 38.41], [116.9, 38.41], [116.9, 38.4]]] } }] });
+  const [g] = await s.sql<{ id: string }[]>`SELECT id FROM grids WHERE street_office_id = ${so.id}`;
+  const [t] = await s.sql<{ id: string }[]>`
+    INSERT INTO tickets (street_office_id, grid_id, category, channel, urgency, status, description, lat, lng, response_target_s, resolution_target_s)
+    VALUES (${so.id}, ${g.id}, 'clutter', 'hotline', 'normal', 'reported', 'x', 38.405, 116.905, 600, 3600) RETURNING id`;
+  assert.is((await s.api('GET', `/api/tickets/${t.id}`, { cookie: duty })).status, 404);
+  assert.is((await s.api('POST', `/api/tickets/${t.id}/close`, { cookie: duty, body: {} })).status, 404);
+});
+
+A('a responder sees only what is offered or assigned to them', async ({ s, duty, mine, myTicket }) => {
+  const r = await responderIn(s.sql, mine.id);
+  const phone = await s.login(r.username);
+  assert.is((await s.api('GET', `/api/tickets/${myTicket}`, { cookie: phone })).status, 403);
+  assert.is((await s.api('GET', '/api/tickets', { cookie: phone })).body.items.length, 0);
+  assert.is((await s.api('GET', '/api/responders', { cookie: phone })).status, 403);
+  await s.api('POST', '/api/duty', { cookie: phone, body: { onDuty: true } });
+  await s.api('POST', `/api/tickets/${myTicket}/dispatch`, { cookie: duty, body: { responderId: r.responderId } });
+  const seen = await s.api('GET', `/api/tickets/${myTicket}`, { cookie: phone });
+  assert.is(seen.status, 200);
+  assert.is(seen.body.reporterPhone, null, 'the number is shown only once the responder has the ticket');
+  assert.equal(seen.body.allowedActions, ['accept', 'decline']);
+  assert.is((await s.api('POST', `/api/tickets/${myTicket}/close`, { cookie: phone, body: {} })).status, 403);
+});
+
+A('a manager reads everything and changes nothing', async ({ s, myTicket, mine }) => {
+  const m = await s.login('manager');
+  assert.is((await s.api('GET', `/api/tickets/${myTicket}`, { cookie: m })).status, 200);
+  assert.is((await s.api('POST', `/api/tickets/${myTicket}/reject`, { cookie: m, body: { reason: 'x' } })).status, 403);
+  assert.is((await s.api('POST', '/api/tickets', { cookie: m, body: newTicket(mine) })).status, 403);
+  assert.is((await s.api('GET', '/api/metrics/report?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z', { cookie: m })).status, 200);
+});
+
+A('a display token reads the street office and cannot write anything', async ({ s, myTicket, mine }) => {
+  const h = { authorization: `Display ${s.displayToken}` };
+  assert.is((await s.api('GET', '/api/tickets', { headers: h })).status, 200);
+  assert.is((await s.api('GET', `/api/tickets/${myTicket}`, { headers: h })).status, 200);
+  assert.is((await s.api('POST', '/api/tickets', { headers: h, body: newTicket(mine) })).status, 403);
+  assert.is((await s.api('POST', `/api/tickets/${myTicket}/reject`, { headers: h, body: { reason: 'x' } })).status, 403);
+  assert.is((await s.api('POST', `/api/tickets/${myTicket}/rating`, { headers: h, body: { rating: 1 } })).status, 403);
+  assert.is((await s.api('POST', '/api/duty', { headers: h, body: { onDuty: true } })).status, 403);
+  assert.is((await s.api('GET', '/api/tickets', { headers: { authorization: 'Display not-a-token' } })).status, 401);
+  const sock = s.socket({ displayToken: s.displayToken });
+  await waitFor(sock, 'live:snapshot');
+  const res = await sock.timeout(2000).emitWithAck('duty:set', { onDuty: true });
+  assert.equal(res, { ok: false, error: { code: 'forbidden', message: 'only responders on duty share their location' } });
+});
+
+A('logging out ends the session and disconnects its live sockets at once', async ({ s }) => {
+  const cookie = await s.login('duty');
+  const sock = s.socket({ cookie });
+  await waitFor(sock, 'live:snapshot');
+  const gone = new Promise<string>((r) => sock.on('disconnect', (reason) => r(reason)));
+  assert.is((await s.api('POST', '/api/auth/logout', { cookie, body: {} })).status, 204);
+  assert.is(await gone, 'io server disconnect');
+  assert.is((await s.api('GET', '/api/me', { cookie })).status, 401);
+});
+
+A('disabling an account ends its sessions and sockets', async ({ s }) => {
+  const admin = await s.login('admin');
+  const cookie = await s.login('leader02');
+  const sock = s.socket({ cookie });
+  await waitFor(sock, 'live:snapshot');
+  const [u] = await s.sql<{ id: string }[]>`SELECT id FROM users WHERE username = 'leader02'`;
+  const gone = new Promise((r) => sock.on('disconnect', r));
+  assert.is((await s.api('POST', `/api/users/${u.id}/disable`, { cookie: admin, body: {} })).status, 204);
+  await gone;
+  assert.is((await s.api('GET', '/api/me', { cookie })).status, 401);
+  assert.is((await s.api('POST', '/api/auth/login', { body: { username: 'leader02', password: 'demo1234' } })).status, 403);
+  assert.is((await s.api('POST', `/api/users/${u.id}/disable`, { cookie: await s.login('duty'), body: {} })).status, 403);
+});
+
+A.run();
