@@ -1,0 +1,66 @@
+// Start-up concerns: migrations from an empty database, configuration errors, health and readiness.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import pino from 'pino';
+import { loadConfig, testConfig } from '../server/config.ts';
+import { migrate, migrationFiles } from '../server/db/migrate.ts';
+import { createApp } from '../server/app.ts';
+import { freshDatabase } from './helpers/db.ts';
+
+const P = suite('platform');
+
+P('migrations apply to an empty database once, in order, and a second run changes nothing', async () => {
+  const db = await freshDatabase({ empty: true });
+  try {
+    const files = await migrationFiles();
+    assert.equal(await migrate(db.sql), files);
+    assert.equal(await migrate(db.sql), []);
+    const tables = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('tickets', 'ticket_events', 'changes', 'positions', 'offers')`;
+    assert.is(tables[0].n, 5);
+  } finally {
+    await db.drop();
+  }
+});
+
+P('two instances migrating at once do not trip over each other', async () => {
+  const db = await freshDatabase({ empty: true });
+  try {
+    const [a, b] = await Promise.all([migrate(db.sql), migrate(db.sql)]);
+    assert.is(a.length + b.length, (await migrationFiles()).length);
+  } finally {
+    await db.drop();
+  }
+});
+
+P('/healthz answers while the process lives; /readyz only once migrated', async () => {
+  const db = await freshDatabase({ empty: true });
+  const app = createApp({ sql: db.sql, config: testConfig(), log: pino({ level: 'silent' }) });
+  try {
+    const port = await app.listen(0);
+    const get = (p: string) => fetch(`http://127.0.0.1:${port}${p}`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    assert.is((await get('/healthz')).status, 200);
+    const notReady = await get('/readyz');
+    assert.is(notReady.status, 503);
+    await migrate(db.sql);
+    assert.is((await get('/readyz')).status, 200);
+  } finally {
+    await app.close();
+    await db.drop();
+  }
+});
+
+P('configuration: defaults, and bad values named with the reason', () => {
+  const c = loadConfig({});
+  assert.is(c.port, 3000);
+  assert.is(c.simulate, true);
+  assert.is(c.databaseUrl, null);
+  assert.is(loadConfig({ SIMULATE: 'off' }).simulate, false);
+  const bad = (env: Record<string, string>) => { try { loadConfig(env); return ''; } catch (e) { return (e as Error).message; } };
+  assert.match(bad({ PORT: 'eighty' }), /PORT="eighty"/);
+  assert.match(bad({ SIMULATE: 'maybe' }), /SIMULATE="maybe"/);
+  assert.match(bad({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL=.*must start with postgres:\/\//);
+  assert.match(bad({ TILE_URL: 'http://tiles/x.png' }), /TILE_URL.*\{z\}/);
+  assert.match(bad({ TILE_CRS: 'bd09' }), /TILE_CRS/);
+});
+
+P.run();
