@@ -1,0 +1,168 @@
+// The live backbone over real sockets: handshake, snapshot + ordered deltas, scopes, positions, SLA clock, bad input.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { io as ioClient } from 'socket.io-client';
+import type { DeltaBatch, PositionsBatch, Snapshot } from '../shared/events.ts';
+import { startTestServer, waitFor, type LiveClient, type TestServer } from './helpers/server.ts';
+import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
+
+const L = suite<{ s: TestServer; duty: string; g: GridRef; far: GridRef }>('live');
+
+L.before(async (ctx) => {
+  ctx.s = await startTestServer();
+  await noAutoDispatch(ctx.s.sql);
+  ctx.duty = await ctx.s.login('duty');
+  ctx.g = await gridByCode(ctx.s.sql, '01-1');
+  ctx.far = await gridByCode(ctx.s.sql, '09-4');
+});
+L.after(async ({ s }) => s.close());
+
+const connectError = (sock: LiveClient) => new Promise<string>((r) => sock.on('connect_error', (e) => r(e.message)));
+const deltaWith = (sock: LiveClient, ticketId: string, ms = 1000) =>
+  waitFor<DeltaBatch>(sock, 'live:delta', (d) => d.changes.some((c) => c.kind === 'ticket' && c.ticket.id === ticketId), ms);
+
+L('a socket without a session or display token is refused in the handshake', async ({ s }) => {
+  assert.match(await connectError(s.socket({})), /unauthorized/);
+  assert.match(await connectError(s.socket({ displayToken: 'forged' })), /unauthorized/);
+});
+
+L('a cross-site page cannot open a socket with the user\'s cookie (Origin checked)', async ({ s, duty }) => {
+  const evil = ioClient(s.url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: duty, origin: 'http://evil.example' } });
+  const err = await new Promise<string>((r) => evil.on('connect_error', (e) => r(e.message)));
+  evil.close();
+  assert.ok(err.length > 0);
+  const same = ioClient(s.url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: duty, origin: s.url } });
+  await waitFor(same as LiveClient, 'live:snapshot');
+  same.close();
+});
+
+L('on connect the wall gets a snapshot of its street office; a new ticket follows as a delta within a second', async ({ s, duty, g }) => {
+  const wall = s.socket({ displayToken: s.displayToken });
+  const snap = await waitFor<Snapshot>(wall, 'live:snapshot');
+  assert.is(snap.grids.length, 72);
+  assert.is(snap.communities.length, 12);
+  assert.ok(snap.categories.some((c) => c.code === 'elevator' && c.responseTargetMin === 5));
+  assert.is(snap.scope.kind, 'street_office');
+  assert.ok(Math.abs(Date.parse(snap.serverTime) - Date.now()) < 5000);
+  const pending = waitFor<DeltaBatch>(wall, 'live:delta', (d) => d.changes.some((c) => c.kind === 'ticket'), 1000);
+  const created = await s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(g) });
+  const d = await pending;
+  const change = d.changes.find((c) => c.kind === 'ticket')!;
+  assert.is(change.kind === 'ticket' && change.ticket.id, created.body.id);
+  assert.is(change.kind === 'ticket' && change.event?.action, 'report');
+  assert.ok(BigInt(d.prev) <= BigInt(snap.seq), 'the first delta continues from the snapshot');
+  assert.ok(BigInt(d.seq) > BigInt(snap.seq));
+});
+
+L('deltas chain: each batch names the previous one, so a client can see a gap', async ({ s, duty, g }) => {
+  const wall = s.socket({ displayToken: s.displayToken });
+  await waitFor(wall, 'live:snapshot');
+  const batches: DeltaBatch[] = [];
+  wall.on('live:delta', (d) => batches.push(d));
+  for (let i = 0; i < 3; i++) await s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(g) });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.ok(batches.length >= 1);
+  for (let i = 1; i < batches.length; i++) assert.is(batches[i].prev, batches[i - 1].seq);
+  const ids = batches.flatMap((b) => b.changes.map((c) => c.seq));
+  assert.equal(ids, [...ids].sort((a, b) => Number(a) - Number(b)), 'in stream order');
+  const fresh = await wall.timeout(2000).emitWithAck('live:resync');
+  assert.ok(fresh.ok && BigInt(fresh.data.seq) >= BigInt(batches[batches.length - 1].seq));
+});
+
+L('a grid leader\'s socket receives its grids\' tickets and not the others\'', async ({ s, duty, g, far }) => {
+  const leader = s.socket({ cookie: await s.login('leader01') });
+  const snap = await waitFor<Snapshot>(leader, 'live:snapshot');
+  assert.is(snap.scope.kind, 'grids');
+  assert.ok(snap.tickets.every((t) => snap.scope.kind === 'grids' && snap.scope.gridIds.includes(t.gridId)));
+  const seen: string[] = [];
+  leader.on('live:delta', (d) => d.changes.forEach((c) => c.kind === 'ticket' && seen.push(c.ticket.id)));
+  const other = await s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(far) });
+  const mine = await s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(g) });
+  await new Promise((r) => setTimeout(r, 600));
+  assert.ok(seen.includes(mine.body.id));
+  assert.not.ok(seen.includes(other.body.id));
+});
+
+L('a responder\'s phone receives its own offer live, and positions are stored, acknowledged and broadcast', async ({ s, duty, g }) => {
+  const r = await responderIn(s.sql, g.id);
+  const phoneCookie = await s.login(r.username);
+  const phone = s.socket({ cookie: phoneCookie });
+  await waitFor(phone, 'live:snapshot');
+  const off = await phone.timeout(2000).emitWithAck('location:report', { lat: g.lat, lng: g.lng, accuracy: 10, at: new Date().toISOString() });
+  assert.equal(off, { ok: false, error: { code: 'forbidden', message: 'positions are only accepted while on duty' } });
+  const on = await phone.timeout(2000).emitWithAck('duty:set', { onDuty: true });
+  assert.ok(on.ok && on.data.dutyStatus === 'available');
+
+  const wall = s.socket({ displayToken: s.displayToken });
+  await waitFor(wall, 'live:snapshot');
+  const moved = waitFor<PositionsBatch>(wall, 'positions:batch', (b) => b.positions.some((p) => p[0] === r.responderId), 1500);
+  const ack = await phone.timeout(2000).emitWithAck('location:report', { lat: g.lat + 0.0001, lng: g.lng, accuracy: 12, at: new Date().toISOString() });
+  assert.equal(ack, { ok: true, data: { accepted: true } });
+  const stored = await s.sql<{ lat: number }[]>`SELECT lat FROM positions WHERE responder_id = ${r.responderId}`;
+  assert.is(stored.length, 1, 'acknowledged means stored');
+  const [latest] = await s.sql<{ lat: number }[]>`SELECT lat FROM latest_positions WHERE responder_id = ${r.responderId}`;
+  assert.ok(Math.abs(latest.lat - (g.lat + 0.0001)) < 1e-9);
+  const batch = await moved;
+  assert.ok(batch.positions.find((p) => p[0] === r.responderId)![1] - (g.lat + 0.0001) < 1e-9);
+
+  const offer = waitFor<DeltaBatch>(phone, 'live:delta', (d) => d.changes.some((c) => c.kind === 'offer'), 1500);
+  const t = await s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(g) });
+  await s.api('POST', `/api/tickets/${t.body.id}/dispatch`, { cookie: duty, body: { responderId: r.responderId } });
+  const o = (await offer).changes.find((c) => c.kind === 'offer')!;
+  assert.is(o.kind === 'offer' && o.offer.ticketId, t.body.id);
+
+  const offDuty = await phone.timeout(2000).emitWithAck('duty:set', { onDuty: false });
+  assert.is(!offDuty.ok && offDuty.error.code, 'conflict', 'not while holding an offer');
+});
+
+L('bad position reports get a clear error in the ack', async ({ s, g }) => {
+  const r = await responderIn(s.sql, g.id, 1);
+  const phone = s.socket({ cookie: await s.login(r.username) });
+  await waitFor(phone, 'live:snapshot');
+  await phone.timeout(2000).emitWithAck('duty:set', { onDuty: true });
+  const send = (p: unknown) => phone.timeout(2000).emitWithAck('location:report', p as never);
+  const wild = await send({ lat: 999, lng: g.lng, accuracy: 5, at: new Date().toISOString() });
+  assert.is(!wild.ok && wild.error.field, 'lat');
+  const stale = await send({ lat: g.lat, lng: g.lng, accuracy: 5, at: new Date(Date.now() - 3600_000).toISOString() });
+  assert.match(!stale.ok ? stale.error.message : '', /older than/);
+  const future = await send({ lat: g.lat, lng: g.lng, accuracy: 5, at: new Date(Date.now() + 3600_000).toISOString() });
+  assert.match(!future.ok ? future.error.message : '', /future/);
+  const junk = await send('garbage');
+  assert.is(!junk.ok && junk.error.code, 'bad_request');
+});
+
+L('SLA states change by time alone: warning and breached arrive without anyone asking', async ({ s, duty, g }) => {
+  await s.sql`UPDATE categories SET response_target_s = 2 WHERE code = 'pets'`;
+  const wall = s.socket({ displayToken: s.displayToken });
+  await waitFor(wall, 'live:snapshot');
+  const states: string[] = [];
+  wall.on('live:delta', (d) => d.changes.forEach((c) => c.kind === 'sla' && states.push(c.state)));
+  await s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(g, { category: 'pets' }) });
+  await new Promise((r) => setTimeout(r, 4500));
+  assert.equal(states, ['warning', 'breached']);
+});
+
+L('unknown events, missing acks, floods and oversized payloads get errors or a disconnect, never a crash', async ({ s }) => {
+  const noisy = s.socket({ displayToken: s.displayToken });
+  await waitFor(noisy, 'live:snapshot');
+  const unknown = await (noisy as unknown as { timeout(ms: number): { emitWithAck(e: string): Promise<{ ok: boolean; error: { message: string } }> } }).timeout(2000).emitWithAck('tickets:steal');
+  assert.match(unknown.error.message, /unknown event/);
+  (noisy as unknown as { emit(e: string, p: unknown): void }).emit('time:ping', 'no ack');
+  const results = await Promise.all(Array.from({ length: 120 }, () => noisy.timeout(3000).emitWithAck('time:ping').catch(() => null)));
+  assert.ok(results.some((r) => r && !r.ok && r.error.code === 'rate_limited'), 'a burst beyond the limit is refused');
+  // Meanwhile another client is served at once.
+  const calm = s.socket({ displayToken: s.displayToken });
+  await waitFor(calm, 'live:snapshot');
+  const t0 = Date.now();
+  const pong = await calm.timeout(2000).emitWithAck('time:ping');
+  assert.ok(pong.ok && Date.now() - t0 < 500);
+
+  const big = s.socket({ displayToken: s.displayToken });
+  await waitFor(big, 'live:snapshot');
+  const cut = new Promise<string>((r) => big.on('disconnect', (reason) => r(reason)));
+  (big as unknown as { emit(e: string, p: unknown): void }).emit('location:report', { junk: 'x'.repeat(200_000) });
+  assert.is(await cut, 'transport close');
+  assert.is((await s.api('GET', '/healthz')).status, 200, 'still alive');
+});
+
+L.run();
