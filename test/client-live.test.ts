@@ -5,7 +5,9 @@ import type { ResponderView, TicketView, TickerEvent } from '../shared/api.ts';
 import type { Change, DeltaBatch, Snapshot } from '../shared/events.ts';
 import { applyPositions, applySnapshot, mergeTicker, newSyncState, receiveDelta, replayHeld, type LiveTables } from '../client/live/reducer.ts';
 import { bestOffset, pingSample, snapshotSample } from '../client/live/clock.ts';
-import { closestToBreach, communityRows, liveCounts, openCountByGrid, responderCounts, ticketLook } from '../client/live/derive.ts';
+import { displayCrs, displayLatLng } from '../client/map/project.ts';
+import { closestToBreach, communityRows, liveCounts, openCountByGrid, responderCounts, runningClock, ticketLook } from '../client/live/derive.ts';
+import { responseClock } from '../shared/sla.ts';
 
 const T0 = Date.parse('2024-05-06T06:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -177,6 +179,28 @@ test('derived: counts, looks and closest-to-breach order from server time', () =
   const rows = communityRows([{ id: 'c1', name: '金鼎社区', nameEn: 'Jinding' }, { id: 'c2', name: '名著社区', nameEn: 'Mingzhu' }], list, null, now);
   assert.equal(rows.map((r) => [r.community.id, r.open, r.breached]), [['c2', 1, 1], ['c1', 3, 0]]);
   assert.equal(responderCounts([responder('a'), responder('b', { dutyStatus: 'en_route' }), responder('c', { dutyStatus: 'off_duty' })]), { onDuty: 2, available: 1, busy: 1 });
+});
+
+test('the cached wall clock agrees with shared/sla.ts at every boundary', () => {
+  const t = ticket('1');
+  for (const s of [0, 479, 480, 481, 599, 600, 601, 900]) {
+    const now = T0 + s * 1000;
+    const shared = responseClock(t, now);
+    const mine = runningClock(t, now)!;
+    assert.ok(shared.running);
+    if (shared.running) assert.equal([mine.state, mine.remainingMs], [shared.state, shared.remainingMs], `at ${s} s`);
+  }
+  assert.is(runningClock(ticket('2', { status: 'responded', respondedAt: iso(T0) }), T0), null);
+});
+
+test('map: points shift to GCJ-02 only under GCJ-02 tiles; no tiles, no shift', () => {
+  assert.is(displayCrs({ tileUrl: null, tileCrs: 'gcj02' }), 'wgs84');
+  assert.is(displayCrs({ tileUrl: 'https://t/{z}/{x}/{y}.png', tileCrs: 'gcj02' }), 'gcj02');
+  assert.equal(displayLatLng('wgs84', 38.3, 116.85), [38.3, 116.85]);
+  const [lat, lng] = displayLatLng('gcj02', 38.3, 116.85);
+  // The GCJ-02 offset around Cangzhou is a few hundred metres, mostly east.
+  assert.ok(lng - 116.85 > 0.004 && lng - 116.85 < 0.008, `lng shifted by ${lng - 116.85}`);
+  assert.ok(Math.abs(lat - 38.3) < 0.003);
 });
 
 test.run();
