@@ -22,6 +22,7 @@ import { registerGridRoutes } from './grids/routes.ts';
 import { registerCatalogRoutes } from './catalog/routes.ts';
 import { registerResponderRoutes } from './responders/routes.ts';
 import { registerMetricRoutes } from './metrics/routes.ts';
+import { registerDispatchRoutes } from './dispatch/routes.ts';
 import { createChangeStream } from './live/stream.ts';
 import { attachLive, originAllowed } from './live/socket.ts';
 import { createPositionIngest, type PositionIngest } from './locations/ingest.ts';
@@ -65,6 +66,9 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   if (databaseUrl) {
     pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
     pool.on('error', (err) => log.warn({ err }, 'socket.io adapter pool error'));
+    // The adapter keeps one client checked out for LISTEN without an error listener: a database restart would
+    // crash the process. Listening here lets its 'end' handler reconnect instead.
+    pool.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'socket.io adapter connection lost')));
     io.adapter(createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'socket.io adapter error') }));
   }
   const deps: Deps = { sql, config, log, io };
@@ -81,6 +85,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   registerCatalogRoutes(router, deps);
   registerResponderRoutes(router, deps);
   registerMetricRoutes(router, deps);
+  registerDispatchRoutes(router, deps);
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(serveClient(distDir));
@@ -111,7 +116,8 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
       server.closeAllConnections?.();
-      await pool?.end().catch(() => {});
+      // pg's Pool.end waits for checked-out clients; the adapter may be mid-reconnect after a database restart.
+      if (pool) await Promise.race([pool.end().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
     },
   };
 }

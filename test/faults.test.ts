@@ -103,7 +103,7 @@ F('PostgreSQL restarts under load: 503s while it is down, never a lost 201, and 
   await migrate(sql);
   await seedDemoIfEmpty(sql, { historyDays: 0 });
   await noAutoDispatch(sql);
-  const app = createApp({ sql, config: testConfig(), log: pino({ level: 'silent' }) });
+  const app = createApp({ sql, config: testConfig(), log: pino({ level: 'silent' }), databaseUrl: pg.url });
   await app.start();
   const base = `http://127.0.0.1:${await app.listen(0)}`;
   const [so] = await sql<{ id: string }[]>`SELECT id FROM street_offices LIMIT 1`;

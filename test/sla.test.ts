@@ -1,12 +1,13 @@
 // The 10-minute commitment's arithmetic at its boundaries (shared/sla.ts is what server, wall and tests all use).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatCountdown, nextSlaChangeMs, responseClock, slaStateAt, WARNING_FRACTION } from '../shared/sla.ts';
+import { formatCountdown, nextSlaChangeMs, responseClock, slaStateAt, WARNING_FRACTION, type SlaTicket } from '../shared/sla.ts';
+import type { TicketStatus } from '../shared/tickets.ts';
 
 const T0 = Date.parse('2026-11-23T08:00:00.000Z');
 const TARGET = 600_000;
-const ticket = (over: Partial<{ respondedAt: string | null; status: string }> = {}) => ({
-  status: 'reported' as never, reportedAt: new Date(T0).toISOString(), respondedAt: null, responseTargetS: 600, ...over,
+const ticket = (over: Partial<{ respondedAt: string | null; status: TicketStatus }> = {}): SlaTicket => ({
+  status: 'reported', reportedAt: new Date(T0).toISOString(), respondedAt: null, responseTargetS: 600, ...over,
 });
 
 test('ok until 80% of the target, warning from exactly 80%', () => {

@@ -16,12 +16,11 @@ export function connect(url: string, opts: { max?: number; applicationName?: str
   }) as Sql;
 }
 
-/** postgres.js's `socket` option (not in its types): we connect the TCP socket ourselves so that Nagle's algorithm is off. */
-async function nodelaySocket(o: { host: string[]; port: number[] }): Promise<net.Socket> {
-  const socket = net.connect({ host: o.host[0], port: o.port[0], noDelay: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('error', reject);
-  });
-  return socket;
+/**
+ * postgres.js's `socket` option (not in its types): we open the TCP socket ourselves so that Nagle's algorithm is off.
+ * It is returned while still connecting, on purpose: postgres.js then attaches its own error handling, so a refused
+ * connection (database down) fails the waiting queries instead of leaving them pending forever.
+ */
+function nodelaySocket(o: { host: string[]; port: number[] }): net.Socket {
+  return net.connect({ host: o.host[0], port: o.port[0], noDelay: true });
 }

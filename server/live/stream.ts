@@ -11,6 +11,7 @@ interface Row { seq: string; street_office_id: string; grid_ids: string[]; respo
 const BATCH = 500;
 const POLL_MS = 1000;
 const KPI_THROTTLE_MS = 1000;
+const READ_TIMEOUT_MS = 5000;
 
 export interface ChangeStream { start(): Promise<void>; stop(): Promise<void>; cursor(): string }
 
@@ -38,9 +39,13 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
 
   async function drain() {
     for (;;) {
-      const rows = await sql<Row[]>`
-        SELECT seq::text, street_office_id::text, grid_ids::text[], responder_id::text, payload
-        FROM changes WHERE seq > ${cursor} ORDER BY seq LIMIT ${BATCH}`;
+      // A read that hangs (a connection lost mid-query) must not stop the stream: give up on it and read again.
+      const rows = await Promise.race([
+        sql<Row[]>`
+          SELECT seq::text, street_office_id::text, grid_ids::text[], responder_id::text, payload
+          FROM changes WHERE seq > ${cursor} ORDER BY seq LIMIT ${BATCH}`,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('change stream read timed out')), READ_TIMEOUT_MS).unref()),
+      ]);
       if (rows.length === 0) return;
       deliver(rows);
       cursor = rows[rows.length - 1].seq;
