@@ -1,0 +1,50 @@
+// The console queue's order and filters as pure functions: breached first, least time left next, finished work last.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { TicketView } from '../shared/api.ts';
+import { EMPTY_FILTER, matches, queueRows } from '../client/dispatch/queue.ts';
+
+const Q = suite('dispatch queue');
+const NOW = Date.parse('2026-03-02T08:00:00Z');
+const ago = (min: number) => new Date(NOW - min * 60_000).toISOString();
+
+function ticket(id: string, over: Partial<TicketView> = {}): TicketView {
+  return {
+    id, streetOfficeId: '1', communityId: 'c1', communityName: '金鼎社区', gridId: 'g1', gridName: '1号网格', category: 'clutter', channel: 'hotline',
+    urgency: 'normal', status: 'reported', description: '', lat: 38.3, lng: 116.85, address: null, reporterName: null, reporterPhoneMasked: null,
+    reportedAt: ago(1), dispatchedAt: null, acceptedAt: null, respondedAt: null, resolvedAt: null, closedAt: null, escalatedAt: null,
+    rejectedAt: null, reopenedAt: null, responseTargetS: 600, resolutionTargetS: 86400, assigneeId: null, assigneeName: null, offer: null,
+    department: null, escalationDueAt: null, departmentAcceptedAt: null, duplicateOf: null, rating: null, reopenCount: 0, photoCount: 0, version: 1, ...over,
+  };
+}
+
+Q('breached first (most overdue on top), then least time left; escalations, on-site work and verification after', () => {
+  const rows = queueRows([
+    ticket('1', { reportedAt: ago(2) }),
+    ticket('2', { reportedAt: ago(15) }),
+    ticket('3', { reportedAt: ago(12) }),
+    ticket('4', { reportedAt: ago(8), status: 'accepted' }),
+    ticket('5', { status: 'responded', respondedAt: ago(0.5), reportedAt: ago(30) }),
+    ticket('6', { status: 'resolved', respondedAt: ago(40), resolvedAt: ago(5), reportedAt: ago(60) }),
+    ticket('7', { status: 'escalated', respondedAt: ago(50), escalationDueAt: new Date(NOW + 3600_000).toISOString(), reportedAt: ago(90) }),
+    ticket('8', { reportedAt: ago(4), responseTargetS: 300, urgency: 'urgent' }),
+  ], EMPTY_FILTER, NOW);
+  assert.equal(rows.map((r) => r.ticket.id), ['2', '3', '8', '4', '1', '7', '5', '6']);
+  assert.equal(rows.slice(0, 3).map((r) => r.look), ['breached', 'breached', 'warning']);
+  assert.is(rows[5].clock, 'escalation');
+});
+
+Q('filters: community, grid, category, state (with "late" computed from the clock)', () => {
+  const t = ticket('1', { reportedAt: ago(11) });
+  assert.ok(matches(t, { ...EMPTY_FILTER, state: 'overdue' }, NOW));
+  assert.not.ok(matches(ticket('2'), { ...EMPTY_FILTER, state: 'overdue' }, NOW));
+  assert.ok(matches(t, { ...EMPTY_FILTER, state: 'awaiting' }, NOW));
+  assert.not.ok(matches(t, { ...EMPTY_FILTER, state: 'offered' }, NOW));
+  assert.ok(matches(ticket('3', { status: 'reopened' }), { ...EMPTY_FILTER, state: 'awaiting' }, NOW));
+  assert.not.ok(matches(t, { ...EMPTY_FILTER, communityId: 'c2' }, NOW));
+  assert.not.ok(matches(t, { ...EMPTY_FILTER, gridId: 'g2' }, NOW));
+  assert.not.ok(matches(t, { ...EMPTY_FILTER, category: 'parking' }, NOW));
+  assert.ok(matches(t, { communityId: 'c1', gridId: 'g1', category: 'clutter', state: 'live' }, NOW));
+});
+
+Q.run();
