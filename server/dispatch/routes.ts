@@ -3,16 +3,11 @@ import type { AppRouter, Deps } from '../http/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import { duplicatesQuery, guardedOfferBody, linkReportBody } from '../../shared/dispatch-api.ts';
 import { OFFICE_ROLES, requireRole } from '../auth/principal.ts';
-import { parse, parseId } from '../http/validate.ts';
+import { idempotencyKey, parse, parseId } from '../http/validate.ts';
 import { findDuplicates, linkedReports } from './duplicates.ts';
 import { guardedOffer } from './guarded.ts';
 import { linkReport } from './link.ts';
 
-function idempotencyKey(header: string): string | null {
-  if (!header) return null;
-  if (header.length < 8 || header.length > 100) throw new AppError('bad_request', 'Idempotency-Key must be 8 to 100 characters', 'Idempotency-Key');
-  return header;
-}
 
 /** Under /api/dispatch/ so that none of these paths can be taken for a ticket id by /api/tickets/:id. */
 export function registerDispatchRoutes(router: AppRouter, { sql, config }: Deps) {

@@ -16,3 +16,10 @@ export function parseId(value: string | undefined, what = 'id'): string {
   if (!value || !/^\d{1,18}$/.test(value)) throw new AppError('bad_request', `${what} must be a numeric id`, what);
   return value;
 }
+
+/** The Idempotency-Key header of a retried request: absent, or 8 to 100 characters. */
+export function idempotencyKey(header: string): string | null {
+  if (!header) return null;
+  if (header.length < 8 || header.length > 100) throw new AppError('bad_request', 'Idempotency-Key must be 8 to 100 characters', 'Idempotency-Key');
+  return header;
+}

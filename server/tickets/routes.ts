@@ -3,7 +3,7 @@ import type { AppRouter, Deps } from '../http/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import { ACTION_BODIES, createTicketBody, listTicketsQuery, rateBody, type RestAction } from '../../shared/schemas.ts';
 import { requireUser } from '../auth/principal.ts';
-import { parse, parseId } from '../http/validate.ts';
+import { idempotencyKey, parse, parseId } from '../http/validate.ts';
 import { autoDispatchLater } from '../dispatch/auto.ts';
 import { createTicket } from './create.ts';
 import { applyAction } from './lifecycle.ts';
@@ -16,11 +16,6 @@ const ACTION_PATHS: Record<string, RestAction> = Object.fromEntries(
   (Object.keys(ACTION_BODIES) as RestAction[]).map((a) => [a.replace('_', '-'), a]),
 );
 
-function idempotencyKey(header: string): string | null {
-  if (!header) return null;
-  if (header.length < 8 || header.length > 100) throw new AppError('bad_request', 'Idempotency-Key must be 8 to 100 characters', 'Idempotency-Key');
-  return header;
-}
 
 export function registerTicketRoutes(router: AppRouter, deps: Deps) {
   const { sql, config } = deps;
