@@ -11,6 +11,7 @@ import type { PositionIngest } from '../locations/ingest.ts';
 import { setDuty } from '../responders/duty.ts';
 import { createTicket } from '../tickets/create.ts';
 import { applyAction } from '../tickets/lifecycle.ts';
+import { rateTicket } from '../tickets/rating.ts';
 import { autoDispatchLater } from '../dispatch/auto.ts';
 import { CATEGORIES } from './data.ts';
 import { HOURLY_WEIGHT, pointInGrid, weighted } from './history.ts';
@@ -95,7 +96,11 @@ export function createSimulator(deps: Deps, ingest: PositionIngest, opts: { tick
       const plan = plans.get(key);
       if (!plan || plan.at > now || plan.action === 'ignore') continue;
       plans.delete(key);
-      if (plan.action === 'close') await act(w.ticket_id, 'close', duty, {});
+      if (plan.action === 'close') {
+        await act(w.ticket_id, 'close', duty, {});
+        // Most residents called back give a rating; most are satisfied, some are not.
+        if (duty && rnd() < 0.7) await rateTicket(sql, duty, w.ticket_id, { rating: rnd() < 0.9 ? 4 + Math.round(rnd()) : 2 + Math.round(rnd()) }).catch(() => {});
+      }
       else if (walker) await act(w.ticket_id, plan.action, walker.principal, plan.action === 'resolve' ? { note: '已现场处理完毕' } : {});
       if (plan.action === 'decline') autoDispatchLater(deps, w.ticket_id);
     }
