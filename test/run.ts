@@ -31,8 +31,18 @@ let code = 1;
 try {
   const pattern = filter ? `${filter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\.test\\.ts$` : '\\.test\\.ts$';
   const { suites } = await parse('test', pattern);
+  // uvu prints its totals but returns nothing: read them off its output for the plain closing line CI expects.
+  let out = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => { out += String(chunk); return write(chunk, ...rest); }) as typeof process.stdout.write;
   await run(suites, { bail: false });
+  process.stdout.write = write;
   code = Number(process.exitCode ?? 0);
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0), passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  const skipped = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  console.log(`${passed} passed, ${total - passed - skipped} failed, ${skipped} skipped`);
+  if (total === 0) code = 1;
 } finally {
   await stop?.();
   if (dir) await rm(dir, { recursive: true, force: true });
