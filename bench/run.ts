@@ -1,0 +1,160 @@
+// `npm run bench`: the real-time backbone at city scale: the real server and PostgreSQL, dashboard sockets and
+// streaming responders in separate processes, tickets over HTTP, and the raw limits of the same machine in the same run.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { seedScale } from '../server/demo/scale.ts';
+import { startBenchDb } from './lib/pg.ts';
+import { startServer } from './lib/server.ts';
+import { Dashboards, Responders } from './lib/fleet.ts';
+import { quantile } from './lib/hist.ts';
+import { rawBatchedInsert } from './lib/raw-insert.ts';
+import { machineTicks } from './lib/proc.ts';
+import { summariseProfiles } from './lib/profile.ts';
+import { positionsPhase, rawBroadcastPhase, ticketsPhase, type Procs } from './phases.ts';
+import { printTable, targets } from './report.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    dashboards: { type: 'string' }, responders: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' },
+    minutes: { type: 'string' }, warmup: { type: 'string' },
+    'ticket-rate': { type: 'string' }, 'ticket-seconds': { type: 'string' }, 'ticket-positions': { type: 'string' },
+    grids: { type: 'string' }, 'city-responders': { type: 'string' }, 'open-tickets': { type: 'string' },
+    'dashboard-procs': { type: 'string' }, 'responder-procs': { type: 'string' }, 'raw-seconds': { type: 'string' },
+    'skip-raw': { type: 'boolean', default: false },
+    // Capacity curve before the main phase: short runs at these rates (comma-separated), e.g. --steps 2000,5000,8000.
+    steps: { type: 'string' },
+    // Writes a V8 CPU profile of the server and prints where its time went.
+    profile: { type: 'boolean', default: false },
+  },
+});
+// --quick: a small city and light load, to check the harness in about a minute.
+const num = (v: string | undefined, full: number, quick: number) => (v != null ? Number(v) : a.quick ? quick : full);
+const opt = {
+  dashboards: num(a.dashboards, 200, 20), responders: num(a.responders, 2000, 200), rate: num(a.rate, 10_000, 2000),
+  windowS: a.minutes ? Number(a.minutes) * 60 : num(a.seconds, 30, 10), warmupS: num(a.warmup, 5, 3),
+  ticketRate: num(a['ticket-rate'], 5, 5), ticketSeconds: num(a['ticket-seconds'], 20, 6), ticketPositions: num(a['ticket-positions'], 2000, 1000),
+  grids: num(a.grids, 1500, 150), cityResponders: num(a['city-responders'], 10_000, 1000), openTickets: num(a['open-tickets'], 3000, 300),
+  dashboardProcs: num(a['dashboard-procs'], 4, 2), responderProcs: num(a['responder-procs'], 2, 1), rawSeconds: num(a['raw-seconds'], 5, 3),
+};
+for (const [k, v] of Object.entries(opt)) if (!Number.isFinite(v) || v < 0) { console.error(`bench: --${k} must be a number ≥ 0`); process.exit(2); }
+if (opt.responders > opt.cityResponders) opt.cityResponders = opt.responders;
+// The server allows 20 reports/s per socket: more per responder would measure the rate limiter, not the backbone.
+if (opt.rate / Math.max(1, opt.responders) > 15) { console.error(`bench: ${opt.rate}/s over ${opt.responders} responders exceeds the per-socket limit; add --responders`); process.exit(2); }
+
+const t0 = Date.now();
+const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
+
+async function main() {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  const out: Record<string, unknown> = { options: opt, machine: { cores: (await import('node:os')).cpus().length, node: process.version } };
+  try {
+    // Other work on the machine skews every figure: measure it before we start anything.
+    const m0 = machineTicks();
+    await new Promise((r) => setTimeout(r, 2000));
+    const m1 = machineTicks();
+    out.machine_busy_before_pct = Math.round(((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * 1000) / 10;
+    log(`machine busy before start: ${out.machine_busy_before_pct}% of all cores`);
+    log('starting PostgreSQL (embedded, temp folder)');
+    const db = await startBenchDb();
+    cleanup.unshift(() => db.stop());
+    const seed = await seedScale(db.sql, { grids: opt.grids, responders: opt.cityResponders, openTickets: opt.openTickets, prefix: 'bench' });
+    log(`seeded ${opt.grids} grids, ${opt.cityResponders} responders, ${opt.openTickets} open tickets in ${(seed.ms / 1000).toFixed(1)} s`);
+    out.seed_s = seed.ms / 1000;
+
+    log(`raw batched insert: ${opt.rawSeconds} s of 1,000-row transactions`);
+    const rawInsert = await rawBatchedInsert(db.url, seed.responders.map((r) => r.id), opt.rawSeconds);
+    out.raw_batched_insert_rows_per_s = rawInsert.rows_per_s;
+    out.raw_insert = rawInsert;
+
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'gridops-bench-data-'));
+    cleanup.unshift(() => rm(dataDir, { recursive: true, force: true }));
+    const server = await startServer(db.url, dataDir, {}, a.profile ? path.join(dataDir, 'profile') : null);
+    cleanup.unshift(() => server.stop());
+    log(`server ${server.url} (pid ${server.pid})`);
+
+    const dashboards = new Dashboards(opt.dashboardProcs);
+    cleanup.unshift(() => dashboards.stop());
+    const responders = new Responders(opt.responderProcs);
+    cleanup.unshift(() => responders.stop());
+    const procs: Procs = { serverPid: server.pid, pgPid: await db.postmasterPid(), dashboards, responders };
+
+    log(`connecting ${opt.dashboards} dashboards (display token, street-office scope)`);
+    let c0 = Date.now();
+    const dc = await dashboards.connect(server.url, seed.displayToken, opt.dashboards, 2);
+    out.dashboards_connect = { ok: dc.ok, failed: dc.failed, total_s: (Date.now() - c0) / 1000, snapshot_p50_ms: quantile(dc.times, 50), snapshot_p99_ms: quantile(dc.times, 99), snapshot_bytes: dc.snapshotBytes };
+    log(`  ${dc.ok} connected in ${((Date.now() - c0) / 1000).toFixed(1)} s, snapshot ${(dc.snapshotBytes / 1e6).toFixed(1)} MB, p50 ${quantile(dc.times, 50)} ms`);
+
+    log(`connecting ${opt.responders} responders (session cookie)`);
+    c0 = Date.now();
+    const rc = await responders.connect(server.url, seed.responders.slice(0, opt.responders), 10);
+    out.responders_connect = { ok: rc.ok, failed: rc.failed, total_s: (Date.now() - c0) / 1000 };
+    log(`  ${rc.ok} connected in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
+
+    if (a.steps) {
+      // The highest rate that keeps up and meets both latency targets is the end-to-end capacity.
+      const steps = [];
+      for (const rate of a.steps.split(',').map(Number).filter((x) => x > 0)) {
+        const r = await positionsPhase(db.sql, procs, { rate, warmupS: 4, windowS: 10, log });
+        const ok = r.sustained && (r.position_to_dashboard_p50_ms ?? Infinity) <= 100 && (r.position_to_dashboard_p99_ms ?? Infinity) <= 250;
+        steps.push({ rate, positions_per_s: r.positions_per_s, persisted_per_s: r.persisted_per_s, delivered_per_dashboard_per_s: r.delivered_per_dashboard_per_s, p50_ms: r.position_to_dashboard_p50_ms, p99_ms: r.position_to_dashboard_p99_ms, server_cpu_pct: r.server_cpu_pct, postgres_cpu_pct: r.postgres_cpu_pct, machine_cpu_pct: r.machine_cpu_pct, within_targets: ok });
+        log(`  step ${rate}/s: ${r.positions_per_s}/s end to end, p50 ${r.position_to_dashboard_p50_ms} ms, p99 ${r.position_to_dashboard_p99_ms} ms, server CPU ${r.server_cpu_pct}%${ok ? '' : ' (outside targets)'}`);
+        if (!r.sustained) break;
+      }
+      out.capacity_steps = steps;
+      out.positions_capacity_per_s = steps.filter((x) => x.within_targets).reduce((m, x) => Math.max(m, x.positions_per_s ?? 0), 0);
+      await responders.rate(0);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+    log(`positions: ${opt.rate}/s from ${opt.responders} responders to ${opt.dashboards} dashboards, ${opt.warmupS} s warm-up + ${opt.windowS} s`);
+    const pos = await positionsPhase(db.sql, procs, { rate: opt.rate, warmupS: opt.warmupS, windowS: opt.windowS, log });
+    Object.assign(out, pos);
+    log(`  persisted ${pos.persisted_per_s}/s, delivered ${pos.delivered_per_dashboard_per_s}/s per dashboard, p50 ${pos.position_to_dashboard_p50_ms} ms, p99 ${pos.position_to_dashboard_p99_ms} ms, server CPU ${pos.server_cpu_pct}%`);
+
+    log(`tickets: ${opt.ticketRate}/s for ${opt.ticketSeconds} s while ${opt.ticketPositions} positions/s stream`);
+    const tk = await ticketsPhase(procs, server.url, seed, { positionRate: opt.ticketPositions, ticketRate: opt.ticketRate, seconds: opt.ticketSeconds, dashboards: dc.ok, log });
+    out.tickets = tk;
+    Object.assign(out, { ticket_to_dashboard_p50_ms: tk.ticket_to_dashboard_p50_ms, ticket_to_dashboard_p99_ms: tk.ticket_to_dashboard_p99_ms });
+    log(`  201 → every dashboard p50 ${tk.ticket_to_dashboard_p50_ms} ms, p99 ${tk.ticket_to_dashboard_p99_ms} ms (${tk.tickets_created} created)`);
+
+    await responders.close();
+    await dashboards.close();
+    await server.stop();
+    // The server logs at warn level: anything it said under load belongs in the record.
+    const said = server.logTail().split('\n').filter((l) => /"level":[456]0/.test(l));
+    out.server_warnings = said.length;
+    if (a.profile) {
+      const prof = await summariseProfiles(path.join(dataDir, 'profile'));
+      out.server_profile = prof;
+      log(`server CPU profile (self time, whole run):\n${prof.packages.slice(0, 12).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n${prof.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}  ${l.where}`).join('\n')}`);
+    }
+    if (said.length) log(`server warnings (last 5 of ${said.length}):\n${said.slice(-5).map((l) => l.slice(0, 600)).join('\n')}`);
+
+    if (!a['skip-raw']) {
+      log(`raw broadcast: plain Socket.IO to ${opt.dashboards} dashboards, batches every 100 ms`);
+      const steps = [2000, 5000, 10_000, 15_000, 20_000, 30_000, 40_000, 60_000, 80_000];
+      const raw = await rawBroadcastPhase({ dashboards }, { dashboards: opt.dashboards, responders: opt.responders, steps, log });
+      out.raw_broadcast_updates_per_s = raw.raw_broadcast_updates_per_s;
+      out.raw_broadcast_steps = raw.steps;
+    }
+    const ratio = (x: unknown, y: unknown) => (typeof x === 'number' && typeof y === 'number' && y > 0 ? Math.round((x / y) * 1000) / 1000 : null);
+    // The end-to-end figure to set against the raw limit: the measured capacity when steps ran, else the main phase.
+    out.ratio_positions_to_raw_broadcast = ratio(Math.max(Number(out.positions_capacity_per_s ?? 0), Number(out.positions_per_s ?? 0)), out.raw_broadcast_updates_per_s);
+    out.ratio_persisted_to_raw_insert = ratio(out.persisted_per_s, out.raw_batched_insert_rows_per_s);
+    // Per 1,000 updates taken in and stored (the work the server did); delivered counts can be lower by coalescing.
+    out.server_cpu_pct_per_1000_updates_s = ratio(out.server_cpu_pct, (out.persisted_per_s as number) / 1000);
+    out.targets = targets(out, opt);
+    out.total_s = Math.round((Date.now() - t0) / 1000);
+  } finally {
+    for (const f of cleanup) await f().catch((e) => log(`cleanup: ${(e as Error).message}`));
+  }
+  if (a.json) process.stdout.write(JSON.stringify(out) + '\n'); else printTable(out);
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error('bench failed:', err?.stack ?? err);
+  process.exit(1);
+});
