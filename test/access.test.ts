@@ -70,7 +70,9 @@ A('a responder sees only what is offered or assigned to them', async ({ s, duty,
   const r = await responderIn(s.sql, mine.id);
   const phone = await s.login(r.username);
   assert.is((await s.api('GET', `/api/tickets/${myTicket}`, { cookie: phone })).status, 403);
-  assert.is((await s.api('GET', '/api/tickets', { cookie: phone })).body.items.length, 0);
+  const list = (await s.api('GET', '/api/tickets', { cookie: phone })).body.items as Array<{ id: string; assigneeId: string | null; offer: { responderId: string } | null }>;
+  assert.ok(list.every((t) => t.assigneeId === r.responderId || t.offer?.responderId === r.responderId), 'only their own (past or present) tickets');
+  assert.not.ok(list.some((t) => t.id === myTicket));
   assert.is((await s.api('GET', '/api/responders', { cookie: phone })).status, 403);
   await s.api('POST', '/api/duty', { cookie: phone, body: { onDuty: true } });
   await s.api('POST', `/api/tickets/${myTicket}/dispatch`, { cookie: duty, body: { responderId: r.responderId } });
