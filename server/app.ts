@@ -71,7 +71,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
     pool.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'socket.io adapter connection lost')));
     io.adapter(createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'socket.io adapter error') }));
   }
-  const deps: Deps = { sql, config, log, io };
+  const deps: Deps = { sql, config, log, io, clustered: !!pool };
 
   app.on('error', (err) => log.debug({ err }, 'koa error'));
   app.use(errorBoundary(log));

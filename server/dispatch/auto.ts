@@ -18,7 +18,7 @@ export async function autoDispatch(deps: Pick<Deps, 'sql' | 'config' | 'log'>, t
     SELECT t.status, (c.auto_dispatch AND g.auto_dispatch) AS enabled
     FROM tickets t JOIN categories c ON c.code = t.category JOIN grids g ON g.id = t.grid_id WHERE t.id = ${ticketId}`;
   if (!t || !t.enabled || !AWAITING_DISPATCH.includes(t.status)) return null;
-  const candidates = (await candidatesFor(sql, ticketId, null, true)).filter((c) => c.responder.dutyStatus === 'available');
+  const candidates = (await candidatesFor(sql, ticketId, null, true, true)).filter((c) => c.responder.dutyStatus === 'available');
   for (const c of candidates.slice(0, 5)) {
     try {
       await applyAction(sql, { ticketId, action: 'dispatch', by: SYSTEM, body: { responderId: c.responder.id }, offerTimeoutS: config.offerTimeoutS });

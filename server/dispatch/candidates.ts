@@ -6,7 +6,10 @@ import type { Skill } from '../../shared/domain.ts';
 import type { Principal } from '../auth/principal.ts';
 import { selectResponders, toResponderView } from '../responders/views.ts';
 
-export async function candidatesFor(sql: Sql, ticketId: string, p: Principal | null, excludePassed = false): Promise<CandidateView[]> {
+/** Auto-dispatch looks this far (degrees, ≈ 3 km) around the ticket, plus the ticket's own grid's responders. */
+const NEAR_DEG = 0.03;
+
+export async function candidatesFor(sql: Sql, ticketId: string, p: Principal | null, excludePassed = false, nearOnly = false): Promise<CandidateView[]> {
   const [t] = await sql<{ street_office_id: string; grid_id: string; lat: number; lng: number; skill: Skill }[]>`
     SELECT t.street_office_id, t.grid_id, t.lat, t.lng, c.skill FROM tickets t JOIN categories c ON c.code = t.category WHERE t.id = ${ticketId}`;
   if (!t) return [];
@@ -15,6 +18,8 @@ export async function candidatesFor(sql: Sql, ticketId: string, p: Principal | n
   const rows = await selectResponders(sql, sql`
     r.street_office_id = ${t.street_office_id} AND r.duty_status <> 'off_duty'
     ${leaderGrids ? sql`AND EXISTS (SELECT 1 FROM responder_grids x WHERE x.responder_id = r.id AND x.grid_id = ANY(${leaderGrids}::bigint[]))` : sql``}
+    ${nearOnly ? sql`AND ((lp.lat BETWEEN ${t.lat - NEAR_DEG} AND ${t.lat + NEAR_DEG} AND lp.lng BETWEEN ${t.lng - NEAR_DEG} AND ${t.lng + NEAR_DEG})
+      OR EXISTS (SELECT 1 FROM responder_grids h WHERE h.responder_id = r.id AND h.grid_id = ${t.grid_id}))` : sql``}
     ${excludePassed ? sql`AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.ticket_id = ${ticketId} AND o.responder_id = r.id AND o.status IN ('declined', 'expired'))` : sql``}`);
   const views = rows.map(toResponderView);
   const ranked = rankCandidates(

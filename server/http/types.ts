@@ -5,15 +5,21 @@ import type { Server as IoServer } from 'socket.io';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/connect.ts';
 import type { Principal } from '../auth/principal.ts';
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.ts';
+import type { ClientToServerEvents, PositionTuple, ServerToClientEvents, SocketData } from '../../shared/events.ts';
 
-export type Io = IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between instances: position batches each instance stored, relayed once per flush (see locations/ingest.ts). */
+export interface ServerSideEvents {
+  'positions:relay': (m: { byOffice: Array<[string, PositionTuple[]]>; byGrid: Array<[string, PositionTuple[]]> }) => void;
+}
+export type Io = IoServer<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 
 export interface Deps {
   sql: Sql;
   config: Config;
   log: Logger;
   io: Io;
+  /** True when other instances share the database through the cluster adapter. */
+  clustered: boolean;
 }
 
 export interface AppState { principal?: Principal }

@@ -2,9 +2,9 @@
 // and answer requests through typed acknowledgements with errors translated once.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'socket.io';
-import type { Deps, Io } from '../http/types.ts';
+import type { Deps, Io, ServerSideEvents } from '../http/types.ts';
 import { AppError, type Ack } from '../../shared/errors.ts';
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.ts';
+import type { ClientToServerEvents, LiveScope, ServerToClientEvents, Snapshot, SocketData } from '../../shared/events.ts';
 import { dutyBody, positionReport } from '../../shared/schemas.ts';
 import { liveScope, toMe, type Principal } from '../auth/principal.ts';
 import { cookieValue, principalFromDisplayToken, principalFromSession, SESSION_COOKIE } from '../auth/sessions.ts';
@@ -15,7 +15,7 @@ import type { PositionIngest } from '../locations/ingest.ts';
 import { liveRoom, positionRooms, responderRoom, sessionRoom, userRoom } from './rooms.ts';
 import { buildSnapshot } from './snapshot.ts';
 
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 
 const KNOWN_EVENTS = new Set<string>(['live:resync', 'time:ping', 'location:report', 'duty:set']);
 /** Token bucket per socket: a phone sends a point every few seconds; 20/s sustained with bursts of 60 is generous. */
@@ -45,6 +45,24 @@ export async function principalFromHandshake(deps: Deps, headers: IncomingMessag
 export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
   const { sql, config, log } = deps;
   const principals = new WeakMap<LiveSocket, Principal>();
+  // One snapshot read at a time per scope; sockets that ask while it runs share the next one, which starts after
+  // they all joined their rooms and so covers every delta they missed. 200 wall screens reconnecting after a deploy
+  // cost a couple of reads of 5.5 MB instead of 200.
+  const reads = new Map<string, { running: Promise<unknown> | null; next: Promise<Snapshot> | null }>();
+  const sharedSnapshot = (scope: LiveScope): Promise<Snapshot> => {
+    const key = liveRoom(scope);
+    const e = reads.get(key) ?? { running: null, next: null };
+    reads.set(key, e);
+    if (e.next) return e.next;
+    e.next = (async () => {
+      await e.running?.catch(() => {});
+      e.next = null;
+      const p = buildSnapshot(sql, config, scope, null);
+      e.running = p;
+      try { return await p; } finally { if (e.running === p) { e.running = null; if (!e.next) reads.delete(key); } }
+    })();
+    return e.next;
+  };
 
   io.use(async (socket, next) => {
     try {
@@ -68,7 +86,7 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
     if (p.kind === 'user') socket.join([sessionRoom(p.sessionId), userRoom(p.userId)]);
     if (scope.kind === 'responder') socket.join(responderRoom(scope.responderId));
 
-    const snapshot = () => buildSnapshot(sql, config, scope, toMe(p));
+    const snapshot = () => sharedSnapshot(scope).then((s) => ({ ...s, me: toMe(p) }));
     snapshot().then((s) => socket.emit('live:snapshot', s)).catch((err) => {
       log.warn({ err }, 'snapshot failed; disconnecting so the client retries');
       socket.disconnect(true);
