@@ -1,5 +1,5 @@
 // The console's own strings, Chinese first with English beside (kept here so the shared dictionaries stay the wall's).
-import { i18n } from '../i18n/index.svelte.ts';
+import { dictionary } from '../i18n/index.svelte.ts';
 
 const zh = {
   title: '调度台',
@@ -214,11 +214,7 @@ const en: Record<Key, string> = {
 };
 
 /** A console string in the current language, with {placeholders} filled. */
-export function m(key: Key, vars?: Record<string, string | number>): string {
-  let s: string = i18n.lang === 'en' ? en[key] : zh[key];
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
-  return s;
-}
+export const m = dictionary<Key>(zh, en);
 
 /** Distance for people: metres below a kilometre, else kilometres with one decimal. */
 export function distanceText(meters: number | null): string {

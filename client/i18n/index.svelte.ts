@@ -26,11 +26,16 @@ export function setLang(lang: Lang): void {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
 }
 
-export function t(key: MessageKey, vars?: Record<string, string | number>): string {
-  let s: string = (i18n.lang === 'en' ? en : zhCN)[key];
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
-  return s;
+/** A lookup over a pair of zh/en dictionaries, in the current language, with {placeholders} filled. */
+export function dictionary<K extends string>(zh: Record<K, string>, english: Record<K, string>) {
+  return (key: K, vars?: Record<string, string | number>): string => {
+    let s = i18n.lang === 'en' ? english[key] : zh[key];
+    if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
+    return s;
+  };
 }
+
+export const t: (key: MessageKey, vars?: Record<string, string | number>) => string = dictionary<MessageKey>(zhCN, en);
 
 /** Picks the current language from a shared { zh, en } label. */
 export function pick(label: { zh: string; en: string } | undefined, fallback = ''): string {

@@ -1,5 +1,5 @@
 // The phone page's own strings, Chinese first with English beside.
-import { i18n } from '../i18n/index.svelte.ts';
+import { dictionary, i18n } from '../i18n/index.svelte.ts';
 
 const zh = {
   goOnDuty: '上岗 · 开始接单',
@@ -117,11 +117,8 @@ const en: Record<Key, string> = {
   signOut: 'Sign out',
 };
 
-export function pm(key: Key, vars?: Record<string, string | number>): string {
-  let s: string = i18n.lang === 'en' ? en[key] : zh[key];
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
-  return s;
-}
+/** A phone-page string in the current language, with {placeholders} filled. */
+export const pm = dictionary<Key>(zh, en);
 
 export function metres(d: number): string {
   return d < 1000 ? `${Math.round(d / 10) * 10} ${i18n.lang === 'en' ? 'm' : '米'}` : `${(d / 1000).toFixed(1)} ${i18n.lang === 'en' ? 'km' : '公里'}`;
