@@ -213,7 +213,7 @@ const en: Record<Key, string> = {
   alertNobody: 'Nobody available',
 };
 
-/** A console string in the current language, with {placeholders} filled. */
+/** A console string in the current language, with its {name} slots filled. */
 export const m = dictionary<Key>(zh, en);
 
 /** Distance for people: metres below a kilometre, else kilometres with one decimal. */

@@ -26,7 +26,7 @@ export function setLang(lang: Lang): void {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
 }
 
-/** A lookup over a pair of zh/en dictionaries, in the current language, with {placeholders} filled. */
+/** A lookup over a pair of zh/en dictionaries, in the current language, with its {name} slots filled. */
 export function dictionary<K extends string>(zh: Record<K, string>, english: Record<K, string>) {
   return (key: K, vars?: Record<string, string | number>): string => {
     let s = i18n.lang === 'en' ? english[key] : zh[key];

@@ -117,7 +117,7 @@ const en: Record<Key, string> = {
   signOut: 'Sign out',
 };
 
-/** A phone-page string in the current language, with {placeholders} filled. */
+/** A phone-page string in the current language, with its {name} slots filled. */
 export const pm = dictionary<Key>(zh, en);
 
 export function metres(d: number): string {
