@@ -16,7 +16,7 @@ export interface Snapshot {
   serverTime: string;
   scope: LiveScope;
   me: Me | null;
-  streetOffice: { id: string; name: string };
+  streetOffice: { id: string; name: string; nameEn: string };
   map: MapConfig;
   communities: CommunityView[];
   grids: GridView[];

@@ -29,7 +29,7 @@ function responder(id: string, over: Partial<ResponderView> = {}): ResponderView
 
 function snapshot(seq: string, over: Partial<Snapshot> = {}): Snapshot {
   return {
-    seq, serverTime: iso(T0), scope: { kind: 'street_office', streetOfficeId: '1' }, me: null, streetOffice: { id: '1', name: '西环中街街道' },
+    seq, serverTime: iso(T0), scope: { kind: 'street_office', streetOfficeId: '1' }, me: null, streetOffice: { id: '1', name: '西环中街街道', nameEn: 'Xihuan Zhongjie' },
     map: { tileUrl: null, tileCrs: 'wgs84', tileAttribution: null, center: [38.3, 116.85], zoom: 14 },
     communities: [{ id: 'c1', name: '金鼎社区', nameEn: 'Jinding' }, { id: 'c2', name: '名著社区', nameEn: 'Mingzhu' }], grids: [], categories: [],
     tickets: [ticket('1')], responders: [responder('r1')], offers: [], ticker: [],

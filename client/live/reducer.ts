@@ -27,7 +27,7 @@ export interface SyncState {
 /** The parts of a snapshot replaced wholesale (small or rarely changing). */
 export interface SnapshotMeta {
   scope: LiveScope;
-  streetOffice: { id: string; name: string };
+  streetOffice: Snapshot['streetOffice'];
   map: MapConfig;
   communities: CommunityView[];
   grids: GridView[];

@@ -1,6 +1,6 @@
 // The demo street office's fixed data: names from the seed articles (Cangzhou), categories, departments.
 
-export const STREET_OFFICE = { name: '运河区西环中街街道', nameEn: 'Xihuan Zhongjie Street Office, Yunhe District', lat: 38.30, lng: 116.85 };
+export const STREET_OFFICE = { name: '运河区西环中街街道', nameEn: 'Xihuan Zhongjie Street Office', lat: 38.30, lng: 116.85 };
 
 /** 12 communities, laid out 4 × 3; each is cut into 3 × 2 grids. */
 export const COMMUNITIES: Array<{ name: string; en: string; compounds: string[] }> = [

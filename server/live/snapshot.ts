@@ -16,7 +16,7 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
   return sql.begin('isolation level repeatable read read only', async (tx) => {
     const [{ seq }] = await tx<{ seq: string }[]>`SELECT coalesce(max(seq), 0)::text AS seq FROM changes`;
     const so = scope.streetOfficeId;
-    const [office] = await tx<{ id: string; name: string; center_lat: number; center_lng: number }[]>`SELECT id, name, center_lat, center_lng FROM street_offices WHERE id = ${so}`;
+    const [office] = await tx<{ id: string; name: string; name_en: string; center_lat: number; center_lng: number }[]>`SELECT id, name, name_en, center_lat, center_lng FROM street_offices WHERE id = ${so}`;
     const gridScope = scope.kind === 'grids' ? scope.gridIds : null;
 
     const ticketWhere = scope.kind === 'responder'
@@ -38,7 +38,7 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
       serverTime: new Date().toISOString(),
       scope,
       me,
-      streetOffice: { id: office.id, name: office.name },
+      streetOffice: { id: office.id, name: office.name, nameEn: office.name_en },
       map,
       communities: await communitiesOf(tx, so),
       // A phone shows no map of the street office: its own grids only (1,500 polygons were ~600 KB per connect).
