@@ -40,14 +40,16 @@ export type Change =
  */
 export interface DeltaBatch { prev: string; seq: string; changes: Change[] }
 
-/** [responderId, lat, lng, epoch ms]: compact, because thousands go out every second. */
+/** [responderId, lat, lng, epoch ms]: one responder's latest position. */
 export type PositionTuple = [string, number, number, number];
 export interface PositionsBatch { positions: PositionTuple[] }
+/** A PositionsBatch packed by shared/positions.ts (binary, 16 bytes a point): thousands go out every second. */
+export type PackedPositions = ArrayBuffer | Uint8Array;
 
 export interface ServerToClientEvents {
   'live:snapshot': (snapshot: Snapshot) => void;
   'live:delta': (batch: DeltaBatch) => void;
-  'positions:batch': (batch: PositionsBatch) => void;
+  'positions:batch': (packed: PackedPositions) => void;
   'metrics:update': (kpis: KpiBoard) => void;
   'session:ended': (info: { reason: string }) => void;
 }

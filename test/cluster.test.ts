@@ -1,9 +1,9 @@
 // Two server instances over one database: tickets and positions written through one reach dashboards on the other.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DeltaBatch, PositionsBatch } from '../shared/events.ts';
+import type { DeltaBatch } from '../shared/events.ts';
 import { freshDatabase } from './helpers/db.ts';
-import { serverOn, waitFor, type TestServer } from './helpers/server.ts';
+import { serverOn, waitFor, waitForPosition, type TestServer } from './helpers/server.ts';
 import { gridByCode, newTicket, noAutoDispatch, responderIn } from './helpers/fixtures.ts';
 
 const C = suite<{ a: TestServer; b: TestServer; drop: () => Promise<void> }>('cluster');
@@ -35,7 +35,7 @@ C('positions reported to instance A reach a dashboard on instance B', async ({ a
   await phone.timeout(2000).emitWithAck('duty:set', { onDuty: true });
   const wall = b.socket({ displayToken: b.displayToken });
   await waitFor(wall, 'live:snapshot');
-  const got = waitFor<PositionsBatch>(wall, 'positions:batch', (p) => p.positions.some((x) => x[0] === r.responderId), 1500);
+  const got = waitForPosition(wall, r.responderId, 1500);
   const ack = await phone.timeout(2000).emitWithAck('location:report', { lat: g.lat, lng: g.lng, accuracy: 9, at: new Date().toISOString() });
   assert.ok(ack.ok);
   await got;

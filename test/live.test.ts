@@ -2,8 +2,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { io as ioClient } from 'socket.io-client';
-import type { DeltaBatch, PositionsBatch, Snapshot } from '../shared/events.ts';
-import { startTestServer, waitFor, type LiveClient, type TestServer } from './helpers/server.ts';
+import type { DeltaBatch, Snapshot } from '../shared/events.ts';
+import { startTestServer, waitFor, waitForPosition, type LiveClient, type TestServer } from './helpers/server.ts';
 import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
 
 const L = suite<{ s: TestServer; duty: string; g: GridRef; far: GridRef }>('live');
@@ -95,15 +95,17 @@ L('a responder\'s phone receives its own offer live, and positions are stored, a
 
   const wall = s.socket({ displayToken: s.displayToken });
   await waitFor(wall, 'live:snapshot');
-  const moved = waitFor<PositionsBatch>(wall, 'positions:batch', (b) => b.positions.some((p) => p[0] === r.responderId), 1500);
-  const ack = await phone.timeout(2000).emitWithAck('location:report', { lat: g.lat + 0.0001, lng: g.lng, accuracy: 12, at: new Date().toISOString() });
+  const moved = waitForPosition(wall, r.responderId, 1500);
+  const at = new Date();
+  const ack = await phone.timeout(2000).emitWithAck('location:report', { lat: g.lat + 0.0001, lng: g.lng, accuracy: 12, at: at.toISOString() });
   assert.equal(ack, { ok: true, data: { accepted: true } });
   const stored = await s.sql<{ lat: number }[]>`SELECT lat FROM positions WHERE responder_id = ${r.responderId}`;
   assert.is(stored.length, 1, 'acknowledged means stored');
   const [latest] = await s.sql<{ lat: number }[]>`SELECT lat FROM latest_positions WHERE responder_id = ${r.responderId}`;
   assert.ok(Math.abs(latest.lat - (g.lat + 0.0001)) < 1e-9);
-  const batch = await moved;
-  assert.ok(batch.positions.find((p) => p[0] === r.responderId)![1] - (g.lat + 0.0001) < 1e-9);
+  const [, bLat, bLng, bAt] = await moved;
+  assert.ok(Math.abs(bLat - (g.lat + 0.0001)) < 1e-6 && Math.abs(bLng - g.lng) < 1e-6, 'the broadcast carries the reported position');
+  assert.is(bAt, at.getTime(), 'and the time it was taken');
 
   const offer = waitFor<DeltaBatch>(phone, 'live:delta', (d) => d.changes.some((c) => c.kind === 'offer'), 1500);
   const t = await s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(g) });

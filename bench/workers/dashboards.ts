@@ -2,6 +2,7 @@
 // ticket arrival times and delta-chain gaps. The same code listens to the real server and to the raw baseline.
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.ts';
+import { decodePositions } from '../../shared/positions.ts';
 import { Hist } from '../lib/hist.ts';
 import { serve } from '../lib/ipc.ts';
 
@@ -16,8 +17,10 @@ let gaps = 0, disconnects = 0, reconnectSnapshots = 0;
 let recordSince = Date.now();
 
 function attach(d: Dash) {
-  d.socket.on('positions:batch', ({ positions }) => {
+  d.socket.on('positions:batch', (packed) => {
     const now = Date.now();
+    // Unpacked in full, as a screen does.
+    const positions = decodePositions(packed);
     d.received += positions.length;
     // One receive time for the whole batch: the tuples were all in the same frame.
     for (const p of positions) lat.add(now - p[3]);

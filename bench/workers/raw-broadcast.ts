@@ -1,8 +1,9 @@
 // Bench worker: the raw fan-out limit. A plain Socket.IO server (no auth, no database, no adapter) that broadcasts
-// position tuples to every client in batches every 100 ms, exactly the shape the real server sends.
+// position tuples to every client in batches every 100 ms, in the same binary form the real server sends.
 import http from 'node:http';
 import { Server } from 'socket.io';
 import { POSITION_FLUSH_MS, type PositionTuple, type ServerToClientEvents } from '../../shared/events.ts';
+import { encodePositions } from '../../shared/positions.ts';
 import { serve } from '../lib/ipc.ts';
 
 const server = http.createServer();
@@ -27,7 +28,7 @@ serve({
         const id = 100_000 + (next++ % responders);
         positions.push([String(id), 39 + (id % 1000) * 1e-4 + Math.random() * 1e-5, 117 + (id % 997) * 1e-4 + Math.random() * 1e-5, now]);
       }
-      io.emit('positions:batch', { positions });
+      io.emit('positions:batch', encodePositions(positions));
     }, POSITION_FLUSH_MS);
     return true;
   },

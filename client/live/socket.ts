@@ -2,6 +2,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../../shared/events.ts';
 import type { Ack } from '../../shared/errors.ts';
+import { decodePositions } from '../../shared/positions.ts';
 import { pingSample, snapshotSample } from './clock.ts';
 import type { LiveStore } from './store.svelte.ts';
 
@@ -63,7 +64,7 @@ export function connectLive(store: LiveStore, opts: { displayToken?: string | nu
   socket.on('live:delta', (batch) => {
     if (store.receiveDelta(batch).kind === 'gap') resync();
   });
-  socket.on('positions:batch', (batch) => store.receivePositions(batch));
+  socket.on('positions:batch', (packed) => store.receivePositions({ positions: decodePositions(packed) }));
   socket.on('metrics:update', (kpis) => store.receiveKpis(kpis));
   let ended = false;
   let retry: ReturnType<typeof setTimeout> | null = null;

@@ -4,12 +4,16 @@ import type { Deps } from '../http/types.ts';
 import { AppError, type Ack } from '../../shared/errors.ts';
 import { POSITION_FLUSH_MS, type PositionTuple } from '../../shared/events.ts';
 import { POSITION_MAX_AGE_S, POSITION_MAX_FUTURE_S, type PositionReport } from '../../shared/schemas.ts';
+import { encodePositions } from '../../shared/positions.ts';
 import { positionsGridRoom, positionsOfficeRoom } from '../live/rooms.ts';
 
-interface Point { responderId: string; lat: number; lng: number; accuracy: number; at: Date; ack?: (res: Ack<{ accepted: true }>) => void }
+interface Point { responderId: string; lat: number; lng: number; accuracy: number; at: number; ack?: (res: Ack<{ accepted: true }>) => void }
+interface Route { id: string; street_office_id: string; grid_ids: string[] }
 
 /** Past this many buffered points new ones are refused, so a stalled database cannot exhaust memory. */
 const MAX_BUFFER = 50_000;
+const ACCEPTED: Ack<{ accepted: true }> = { ok: true, data: { accepted: true } };
+const OFF_DUTY: Ack<{ accepted: true }> = { ok: false, error: { code: 'forbidden', message: 'positions are only accepted while on duty' } };
 
 export interface PositionIngest {
   report(responderId: string, r: PositionReport, ack?: Point['ack']): void;
@@ -18,10 +22,11 @@ export interface PositionIngest {
   stop(): Promise<void>;
 }
 
-export function checkPositionTime(at: string, nowMs = Date.now()): Date {
-  const t = new Date(at);
-  if (t.getTime() > nowMs + POSITION_MAX_FUTURE_S * 1000) throw new AppError('bad_request', 'at: position time is in the future', 'at');
-  if (t.getTime() < nowMs - POSITION_MAX_AGE_S * 1000) throw new AppError('bad_request', `at: position is older than ${POSITION_MAX_AGE_S} s`, 'at');
+/** The report's time as epoch ms, refused when in the future or too old to be a live position. */
+export function checkPositionTime(at: string, nowMs = Date.now()): number {
+  const t = Date.parse(at);
+  if (t > nowMs + POSITION_MAX_FUTURE_S * 1000) throw new AppError('bad_request', 'at: position time is in the future', 'at');
+  if (t < nowMs - POSITION_MAX_AGE_S * 1000) throw new AppError('bad_request', `at: position is older than ${POSITION_MAX_AGE_S} s`, 'at');
   return t;
 }
 
@@ -36,44 +41,40 @@ export function createPositionIngest({ sql, io, log, clustered }: Deps): Positio
       const cur = latest.get(p.responderId);
       if (!cur || cur.at <= p.at) latest.set(p.responderId, p);
     }
-    const last = [...latest.values()];
-    const col = <K extends keyof Point>(pts: Point[], k: K) => pts.map((p) => p[k]);
-    const { accepted, routes } = await sql.begin(async (tx) => {
-      // Only responders on duty may be located: the join drops the others' points in the same statement.
-      const accepted = await tx<{ responder_id: string }[]>`
+    const ids = new Array<string>(batch.length), ms = new Array<number>(batch.length), lat = new Array<number>(batch.length),
+      lng = new Array<number>(batch.length), acc = new Array<number>(batch.length);
+    batch.forEach((p, i) => { ids[i] = p.responderId; ms[i] = p.at; lat[i] = p.lat; lng[i] = p.lng; acc[i] = p.accuracy; });
+    // One statement, one round trip, atomic: which of these responders are on duty (and where their positions go),
+    // their points into the history, their latest into latest_positions. Off-duty responders' points are dropped.
+    const routes = await sql<Route[]>`
+      WITH u AS (
+        SELECT * FROM unnest(${ids}::bigint[], ${ms}::float8[], ${lat}::float8[], ${lng}::float8[], ${acc}::real[]) AS u(id, ms, lat, lng, acc)
+      ), r AS (
+        SELECT r.id, r.street_office_id, ARRAY(SELECT grid_id::text FROM responder_grids g WHERE g.responder_id = r.id) AS grid_ids
+        FROM responders r WHERE r.id = ANY(${[...latest.keys()]}::bigint[]) AND r.duty_status <> 'off_duty'
+      ), history AS (
         INSERT INTO positions (responder_id, at, lat, lng, accuracy)
-        SELECT u.id, u.at, u.lat, u.lng, u.acc
-        FROM unnest(${col(batch, 'responderId')}::bigint[], ${batch.map((p) => p.at.toISOString())}::timestamptz[], ${col(batch, 'lat')}::float8[],
-                    ${col(batch, 'lng')}::float8[], ${col(batch, 'accuracy')}::real[]) AS u(id, at, lat, lng, acc)
-        JOIN responders r ON r.id = u.id AND r.duty_status <> 'off_duty'
-        RETURNING responder_id::text`;
-      await tx`
+        SELECT u.id, to_timestamp(u.ms / 1000), u.lat, u.lng, u.acc FROM u JOIN r ON r.id = u.id
+      ), latest AS (
         INSERT INTO latest_positions (responder_id, at, lat, lng, accuracy)
-        SELECT u.id, u.at, u.lat, u.lng, u.acc
-        FROM unnest(${col(last, 'responderId')}::bigint[], ${last.map((p) => p.at.toISOString())}::timestamptz[], ${col(last, 'lat')}::float8[],
-                    ${col(last, 'lng')}::float8[], ${col(last, 'accuracy')}::real[]) AS u(id, at, lat, lng, acc)
-        JOIN responders r ON r.id = u.id AND r.duty_status <> 'off_duty'
+        SELECT DISTINCT ON (u.id) u.id, to_timestamp(u.ms / 1000), u.lat, u.lng, u.acc FROM u JOIN r ON r.id = u.id ORDER BY u.id, u.ms DESC
         ON CONFLICT (responder_id) DO UPDATE SET at = EXCLUDED.at, lat = EXCLUDED.lat, lng = EXCLUDED.lng, accuracy = EXCLUDED.accuracy
-        WHERE latest_positions.at <= EXCLUDED.at`;
-      const routes = await tx<{ id: string; street_office_id: string; grid_ids: string[] }[]>`
-        SELECT r.id::text, r.street_office_id::text, ARRAY(SELECT grid_id::text FROM responder_grids g WHERE g.responder_id = r.id) AS grid_ids
-        FROM responders r WHERE r.id = ANY(${[...latest.keys()]}::bigint[]) AND r.duty_status <> 'off_duty'`;
-      return { accepted: new Set(accepted.map((a) => a.responder_id)), routes };
-    });
-    for (const p of batch) {
-      p.ack?.(accepted.has(p.responderId) ? { ok: true, data: { accepted: true } } : { ok: false, error: { code: 'forbidden', message: 'positions are only accepted while on duty' } });
-    }
-    broadcast(last, routes);
+        WHERE latest_positions.at <= EXCLUDED.at
+      )
+      SELECT r.id::text, r.street_office_id::text, r.grid_ids FROM r`;
+    const onDuty = new Set(routes.map((r) => r.id));
+    for (const p of batch) p.ack?.(onDuty.has(p.responderId) ? ACCEPTED : OFF_DUTY);
+    broadcast([...latest.values()], routes);
   }
 
-  function broadcast(points: Point[], routes: Array<{ id: string; street_office_id: string; grid_ids: string[] }>) {
+  function broadcast(points: Point[], routes: Route[]) {
     const byOffice = new Map<string, PositionTuple[]>();
     const byGrid = new Map<string, PositionTuple[]>();
     const route = new Map(routes.map((r) => [r.id, r]));
     for (const p of points) {
       const r = route.get(p.responderId);
       if (!r) continue;
-      const tuple: PositionTuple = [p.responderId, p.lat, p.lng, p.at.getTime()];
+      const tuple: PositionTuple = [p.responderId, p.lat, p.lng, p.at];
       (byOffice.get(r.street_office_id) ?? byOffice.set(r.street_office_id, []).get(r.street_office_id)!).push(tuple);
       for (const g of r.grid_ids) (byGrid.get(g) ?? byGrid.set(g, []).get(g)!).push(tuple);
     }
@@ -87,8 +88,8 @@ export function createPositionIngest({ sql, io, log, clustered }: Deps): Positio
   /** Local sockets only, and only rooms with members here: an empty room would still cost an encode. */
   function emitLocal(byOffice: Map<string, PositionTuple[]>, byGrid: Map<string, PositionTuple[]>) {
     const rooms = io.of('/').adapter.rooms;
-    for (const [so, positions] of byOffice) if (rooms.has(positionsOfficeRoom(so))) io.local.to(positionsOfficeRoom(so)).emit('positions:batch', { positions });
-    for (const [g, positions] of byGrid) if (rooms.has(positionsGridRoom(g))) io.local.to(positionsGridRoom(g)).emit('positions:batch', { positions });
+    for (const [so, positions] of byOffice) if (rooms.has(positionsOfficeRoom(so))) io.local.to(positionsOfficeRoom(so)).emit('positions:batch', encodePositions(positions));
+    for (const [g, positions] of byGrid) if (rooms.has(positionsGridRoom(g))) io.local.to(positionsGridRoom(g)).emit('positions:batch', encodePositions(positions));
   }
   io.on('positions:relay', (m) => emitLocal(new Map(m.byOffice), new Map(m.byGrid)));
 

@@ -5,7 +5,8 @@ import { createApp, type GridOpsApp } from '../../server/app.ts';
 import { testConfig, type Config } from '../../server/config.ts';
 import type { Sql } from '../../server/db/connect.ts';
 import { createDisplayToken } from '../../server/auth/sessions.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.ts';
+import type { ClientToServerEvents, PackedPositions, PositionTuple, ServerToClientEvents } from '../../shared/events.ts';
+import { decodePositions } from '../../shared/positions.ts';
 import { DEMO_PASSWORD } from '../../server/demo/data.ts';
 import { freshDatabase } from './db.ts';
 
@@ -77,6 +78,12 @@ export async function serverOn(db: { url: string; sql: Sql; drop?(): Promise<voi
 }
 
 /** Resolves with the first event matching `pred`, or rejects after `ms`. */
+/** The next position batch (decoded from its binary wire form) that carries this responder. */
+export async function waitForPosition(socket: LiveClient, responderId: string, ms = 3000): Promise<PositionTuple> {
+  const packed = await waitFor<PackedPositions>(socket, 'positions:batch', (b) => decodePositions(b).some((p) => p[0] === responderId), ms);
+  return decodePositions(packed).find((p) => p[0] === responderId)!;
+}
+
 export function waitFor<T>(socket: LiveClient, event: keyof ServerToClientEvents, pred: (payload: T) => boolean = () => true, ms = 3000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { socket.off(event, handler as never); reject(new Error(`timed out waiting for ${event}`)); }, ms);
