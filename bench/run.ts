@@ -11,7 +11,7 @@ import { Dashboards, Responders } from './lib/fleet.ts';
 import { quantile } from './lib/hist.ts';
 import { rawBatchedInsert } from './lib/raw-insert.ts';
 import { machineTicks } from './lib/proc.ts';
-import { summariseProfiles } from './lib/profile.ts';
+import { startProfile, summariseProfiles } from './lib/profile.ts';
 import { positionsPhase, rawBroadcastPhase, ticketsPhase, type Procs } from './phases.ts';
 import { printTable, targets } from './report.ts';
 
@@ -27,7 +27,7 @@ const { values: a } = parseArgs({
     'skip-raw': { type: 'boolean', default: false },
     // Capacity curve before the main phase: short runs at these rates (comma-separated), e.g. --steps 2000,5000,8000.
     steps: { type: 'string' },
-    // Writes a V8 CPU profile of the server and prints where its time went.
+    // Profiles the server (V8 sampling profiler) during the main positions phase and prints where its time went.
     profile: { type: 'boolean', default: false },
   },
 });
@@ -110,7 +110,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 5000));
     }
     log(`positions: ${opt.rate}/s from ${opt.responders} responders to ${opt.dashboards} dashboards, ${opt.warmupS} s warm-up + ${opt.windowS} s`);
+    const profiling = server.inspector ? await startProfile(await server.inspector, path.join(dataDir, 'profile')) : null;
     const pos = await positionsPhase(db.sql, procs, { rate: opt.rate, warmupS: opt.warmupS, windowS: opt.windowS, log });
+    await profiling?.stop();
     Object.assign(out, pos);
     log(`  persisted ${pos.persisted_per_s}/s, delivered ${pos.delivered_per_dashboard_per_s}/s per dashboard, p50 ${pos.position_to_dashboard_p50_ms} ms, p99 ${pos.position_to_dashboard_p99_ms} ms, server CPU ${pos.server_cpu_pct}%`);
 
@@ -129,7 +131,7 @@ async function main() {
     if (a.profile) {
       const prof = await summariseProfiles(path.join(dataDir, 'profile'));
       out.server_profile = prof;
-      log(`server CPU profile (self time, whole run):\n${prof.packages.slice(0, 12).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n${prof.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}  ${l.where}`).join('\n')}`);
+      log(`server CPU profile (self time, main positions phase):\n${prof.packages.slice(0, 12).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n${prof.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}  ${l.where}`).join('\n')}`);
     }
     if (said.length) log(`server warnings (last 5 of ${said.length}):\n${said.slice(-5).map((l) => l.slice(0, 600)).join('\n')}`);
 

@@ -1,6 +1,8 @@
-// Summarises a V8 .cpuprofile (from the server's --cpu-prof) into the functions that took the most self time.
-import { readdir, readFile } from 'node:fs/promises';
+// CPU profiles of the server during one phase (through its inspector), summarised into the functions and packages
+// that took the most self time.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import WebSocket from 'ws';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
@@ -34,4 +36,31 @@ export async function summariseProfiles(dir: string, top = 25): Promise<{ functi
     return { pct: Math.round((ms / Math.max(1, total)) * 1000) / 10, ms: Math.round(ms), fn, where };
   });
   return { functions: lines(byFn), packages: lines(byPkg) };
+}
+
+/** Starts V8's sampling profiler in the process behind `inspectorUrl`; stop() writes the .cpuprofile into `dir`. */
+export async function startProfile(inspectorUrl: string, dir: string): Promise<{ stop(): Promise<void> }> {
+  const ws = new WebSocket(inspectorUrl);
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  let id = 0;
+  const waiting = new Map<number, (r: unknown) => void>();
+  ws.on('message', (m) => {
+    const msg = JSON.parse(String(m)) as { id?: number; result?: unknown };
+    if (msg.id != null) waiting.get(msg.id)?.(msg.result);
+  });
+  const send = (method: string, params: object = {}) => new Promise<unknown>((resolve) => {
+    waiting.set(++id, resolve);
+    ws.send(JSON.stringify({ id, method, params }));
+  });
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 500 });
+  await send('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await send('Profiler.stop') as { profile: unknown };
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, `server-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      ws.close();
+    },
+  };
 }

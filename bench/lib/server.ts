@@ -7,12 +7,13 @@ import { freePort } from './pg.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface ServerProc { url: string; pid: number; logTail(): string; stop(): Promise<void> }
+export interface ServerProc { url: string; pid: number; logTail(): string; stop(): Promise<void>; inspector: Promise<string> | null }
 
 export async function startServer(databaseUrl: string, dataDir: string, env: NodeJS.ProcessEnv = {}, profileDir: string | null = null): Promise<ServerProc> {
   const port = await freePort();
   // node --import tsx rather than the tsx CLI: the CLI runs the script in a second process, whose pid we would miss.
-  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // --profile: the inspector is opened so a chosen phase can be profiled (bench/lib/profile.ts), not the start-up.
+  const prof = profileDir ? ['--inspect=127.0.0.1:0'] : [];
   const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, 'server/index.ts')], {
     cwd: root,
     env: {
@@ -22,7 +23,13 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
-  const keep = (b: Buffer) => { log = (log + b.toString()).slice(-20_000); };
+  let found: (url: string) => void = () => {};
+  const inspector = profileDir ? new Promise<string>((r) => { found = r; }) : null;
+  const keep = (b: Buffer) => {
+    log = (log + b.toString()).slice(-20_000);
+    const m = /Debugger listening on (ws:\/\/\S+)/.exec(log);
+    if (m) found(m[1]);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
@@ -35,7 +42,7 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    url, pid: child.pid!,
+    url, pid: child.pid!, inspector,
     logTail: () => log,
     async stop() {
       if (child.exitCode !== null) return;

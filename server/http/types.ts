@@ -5,11 +5,14 @@ import type { Server as IoServer } from 'socket.io';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/connect.ts';
 import type { Principal } from '../auth/principal.ts';
-import type { ClientToServerEvents, PositionTuple, ServerToClientEvents, SocketData } from '../../shared/events.ts';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.ts';
 
-/** Between instances: position batches each instance stored, relayed once per flush (see locations/ingest.ts). */
+/**
+ * Between instances: the position batches each instance stored, already packed for the wire, per position room,
+ * relayed once per flush (see locations/ingest.ts).
+ */
 export interface ServerSideEvents {
-  'positions:relay': (m: { byOffice: Array<[string, PositionTuple[]]>; byGrid: Array<[string, PositionTuple[]]> }) => void;
+  'positions:relay': (rooms: Array<[string, Uint8Array]>) => void;
 }
 export type Io = IoServer<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 

@@ -68,30 +68,40 @@ export function createPositionIngest({ sql, io, log, clustered }: Deps): Positio
   }
 
   function broadcast(points: Point[], routes: Route[]) {
-    const byOffice = new Map<string, PositionTuple[]>();
-    const byGrid = new Map<string, PositionTuple[]>();
+    const byRoom = new Map<string, PositionTuple[]>();
+    const add = (room: string, t: PositionTuple) => { (byRoom.get(room) ?? byRoom.set(room, []).get(room)!).push(t); };
     const route = new Map(routes.map((r) => [r.id, r]));
     for (const p of points) {
       const r = route.get(p.responderId);
       if (!r) continue;
       const tuple: PositionTuple = [p.responderId, p.lat, p.lng, p.at];
-      (byOffice.get(r.street_office_id) ?? byOffice.set(r.street_office_id, []).get(r.street_office_id)!).push(tuple);
-      for (const g of r.grid_ids) (byGrid.get(g) ?? byGrid.set(g, []).get(g)!).push(tuple);
+      add(positionsOfficeRoom(r.street_office_id), tuple);
+      for (const g of r.grid_ids) add(positionsGridRoom(g), tuple);
     }
-    // This instance's sockets at once; every other instance gets one relay message per flush. (One adapter broadcast
-    // per room meant one NOTIFY round trip per grid — ~1,000 every 100 ms at city scale — and the adapter holds each
-    // local emit until its NOTIFY or attachment INSERT has returned.)
-    emitLocal(byOffice, byGrid);
-    if (clustered) io.serverSideEmit('positions:relay', { byOffice: [...byOffice], byGrid: [...byGrid] });
+    // Packed once per room. This instance's sockets at once; other instances, if any, get one relay message per flush
+    // (one adapter broadcast per room meant a NOTIFY round trip per grid, ~1,000 every 100 ms at city scale).
+    const rooms = io.of('/').adapter.rooms;
+    const packed: Array<[string, Uint8Array]> = [];
+    for (const [room, positions] of byRoom) if (clustered || rooms.has(room)) packed.push([room, encodePositions(positions)]);
+    emitLocal(packed);
+    if (clustered) void relay(packed);
   }
 
-  /** Local sockets only, and only rooms with members here: an empty room would still cost an encode. */
-  function emitLocal(byOffice: Map<string, PositionTuple[]>, byGrid: Map<string, PositionTuple[]>) {
-    const rooms = io.of('/').adapter.rooms;
-    for (const [so, positions] of byOffice) if (rooms.has(positionsOfficeRoom(so))) io.local.to(positionsOfficeRoom(so)).emit('positions:batch', encodePositions(positions));
-    for (const [g, positions] of byGrid) if (rooms.has(positionsGridRoom(g))) io.local.to(positionsGridRoom(g)).emit('positions:batch', encodePositions(positions));
+  /** Only when another instance is alive: a relay is an INSERT and a NOTIFY, wasted on a single instance. */
+  async function relay(packed: Array<[string, Uint8Array]>) {
+    try {
+      if ((await io.of('/').adapter.serverCount()) > 1) io.serverSideEmit('positions:relay', packed);
+    } catch (err) {
+      log.warn({ err }, 'position relay to other instances failed');
+    }
   }
-  io.on('positions:relay', (m) => emitLocal(new Map(m.byOffice), new Map(m.byGrid)));
+
+  /** Local sockets only, and only rooms with members here. */
+  function emitLocal(packed: Array<[string, Uint8Array]>) {
+    const rooms = io.of('/').adapter.rooms;
+    for (const [room, data] of packed) if (rooms.has(room)) io.local.to(room).emit('positions:batch', data);
+  }
+  io.on('positions:relay', (packed) => emitLocal(packed));
 
   async function flush() {
     if (flushing) return flushing;
