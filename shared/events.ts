@@ -3,6 +3,7 @@ import type { CategoryView, CommunityView, GridView, KpiBoard, MapConfig, OfferV
 import type { Ack } from './errors.ts';
 import type { PositionReport } from './schemas.ts';
 import type { SlaState } from './sla.ts';
+import type { PackedSnapshot } from './snapshot-codec.ts';
 
 /** Which slice of the street office a socket sees; decided by the server from the database. */
 export type LiveScope =
@@ -47,7 +48,8 @@ export interface PositionsBatch { positions: PositionTuple[] }
 export type PackedPositions = ArrayBuffer | Uint8Array;
 
 export interface ServerToClientEvents {
-  'live:snapshot': (snapshot: Snapshot) => void;
+  /** The Snapshot with its big lists packed by shared/snapshot-codec.ts; decodeSnapshot() gives the Snapshot back. */
+  'live:snapshot': (snapshot: PackedSnapshot) => void;
   'live:delta': (batch: DeltaBatch) => void;
   'positions:batch': (packed: PackedPositions) => void;
   'metrics:update': (kpis: KpiBoard) => void;
@@ -55,7 +57,7 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  'live:resync': (ack: (res: Ack<Snapshot>) => void) => void;
+  'live:resync': (ack: (res: Ack<PackedSnapshot>) => void) => void;
   'time:ping': (ack: (res: Ack<{ serverTime: string }>) => void) => void;
   'location:report': (report: PositionReport, ack: (res: Ack<{ accepted: true }>) => void) => void;
   'duty:set': (body: { onDuty: boolean }, ack: (res: Ack<ResponderView>) => void) => void;

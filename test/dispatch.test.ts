@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
 import { collect, offset, onDutyAt, until } from './helpers/dispatch.ts';
+import { decodeSnapshot } from '../shared/snapshot-codec.ts';
 
 interface Ctx { s: TestServer; duty: string; leader: string; g: GridRef; other: GridRef }
 const D = suite<Ctx>('dispatch');
@@ -197,7 +198,7 @@ D('scope: a leader cannot see or offer another grid\'s responders; a responder s
   await new Promise((r) => setTimeout(r, 300));
   assert.not.ok(theirs.changes.some((c) => (c.kind === 'offer' && c.offer.ticketId === t.id) || (c.kind === 'ticket' && c.ticket.id === t.id)));
   const snap = await theirs.sock.timeout(3000).emitWithAck('live:resync');
-  assert.ok(snap.ok && snap.data.offers.every((o: { responderId: string }) => o.responderId === theirs.responderId) && snap.data.tickets.length === 0);
+  assert.ok(snap.ok && snap.data.offers.every((o: { responderId: string }) => o.responderId === theirs.responderId) && decodeSnapshot(snap.data).tickets.length === 0);
 });
 
 D.run();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { io as ioClient } from 'socket.io-client';
 import type { Snapshot } from '../shared/events.ts';
+import { decodeSnapshot } from '../shared/snapshot-codec.ts';
 import { createApp } from '../server/app.ts';
 import { testConfig } from '../server/config.ts';
 import { connect } from '../server/db/connect.ts';
@@ -56,7 +57,7 @@ F('kill -9 while tickets and positions stream: every 201 is in the database, das
     const [so] = await db.sql<{ id: string }[]>`SELECT id FROM street_offices LIMIT 1`;
     wall.auth = { displayToken: await createDisplayToken(db.sql, so.id, 'fault wall') };
     const snapshots: Snapshot[] = [];
-    wall.on('live:snapshot', (s) => snapshots.push(s));
+    wall.on('live:snapshot', (s) => snapshots.push(decodeSnapshot(s)));
     wall.connect();
     await until(async () => snapshots.length > 0, 5000, 'first snapshot');
 

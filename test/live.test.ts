@@ -2,7 +2,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { io as ioClient } from 'socket.io-client';
-import type { DeltaBatch, Snapshot } from '../shared/events.ts';
+import type { DeltaBatch } from '../shared/events.ts';
+import { decodeSnapshot, type PackedSnapshot } from '../shared/snapshot-codec.ts';
 import { startTestServer, waitFor, waitForPosition, type LiveClient, type TestServer } from './helpers/server.ts';
 import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
 
@@ -38,7 +39,7 @@ L('a cross-site page cannot open a socket with the user\'s cookie (Origin checke
 
 L('on connect the wall gets a snapshot of its street office; a new ticket follows as a delta within a second', async ({ s, duty, g }) => {
   const wall = s.socket({ displayToken: s.displayToken });
-  const snap = await waitFor<Snapshot>(wall, 'live:snapshot');
+  const snap = decodeSnapshot(await waitFor<PackedSnapshot>(wall, 'live:snapshot'));
   assert.is(snap.grids.length, 72);
   assert.is(snap.communities.length, 12);
   assert.ok(snap.categories.some((c) => c.code === 'elevator' && c.responseTargetMin === 5));
@@ -71,7 +72,7 @@ L('deltas chain: each batch names the previous one, so a client can see a gap', 
 
 L('a grid leader\'s socket receives its grids\' tickets and not the others\'', async ({ s, duty, g, far }) => {
   const leader = s.socket({ cookie: await s.login('leader01') });
-  const snap = await waitFor<Snapshot>(leader, 'live:snapshot');
+  const snap = decodeSnapshot(await waitFor<PackedSnapshot>(leader, 'live:snapshot'));
   assert.is(snap.scope.kind, 'grids');
   assert.ok(snap.tickets.every((t) => snap.scope.kind === 'grids' && snap.scope.gridIds.includes(t.gridId)));
   const seen: string[] = [];

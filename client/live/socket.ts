@@ -1,8 +1,9 @@
 // The one Socket.IO connection per page: wires the typed contract to a LiveStore (snapshot, deltas, resync, clock).
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../../shared/events.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.ts';
 import type { Ack } from '../../shared/errors.ts';
 import { decodePositions } from '../../shared/positions.ts';
+import { decodeSnapshot, type PackedSnapshot } from '../../shared/snapshot-codec.ts';
 import { pingSample, snapshotSample } from './clock.ts';
 import type { LiveStore } from './store.svelte.ts';
 
@@ -32,9 +33,10 @@ export function connectLive(store: LiveStore, opts: { displayToken?: string | nu
     });
   };
 
-  const takeSnapshot = (snap: Snapshot) => {
+  const takeSnapshot = (packed: PackedSnapshot) => {
     // Marks for bench/wall.ts: when the (parsed) snapshot arrived, and when the store had applied it.
     performance.mark('gridops:snapshot-received');
+    const snap = decodeSnapshot(packed);
     store.addClockSample(snapshotSample(snap.serverTime, Date.now()));
     store.receiveSnapshot(snap);
     performance.mark('gridops:snapshot-applied');
@@ -43,7 +45,7 @@ export function connectLive(store: LiveStore, opts: { displayToken?: string | nu
   };
 
   const resync = () => {
-    socket.timeout(ACK_TIMEOUT_MS).emit('live:resync', (err: Error | null, res: Ack<Snapshot>) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('live:resync', (err: Error | null, res: Ack<PackedSnapshot>) => {
       if (err || !res?.ok) {
         store.resyncFailed();
         // A failed resync leaves stale state: reconnecting yields a fresh snapshot for sure.

@@ -4,7 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'socket.io';
 import type { Deps, Io, ServerSideEvents } from '../http/types.ts';
 import { AppError, type Ack } from '../../shared/errors.ts';
-import type { ClientToServerEvents, LiveScope, ServerToClientEvents, Snapshot, SocketData } from '../../shared/events.ts';
+import type { ClientToServerEvents, LiveScope, ServerToClientEvents, SocketData } from '../../shared/events.ts';
+import { encodeSnapshot, type PackedSnapshot } from '../../shared/snapshot-codec.ts';
 import { dutyBody, positionReport } from '../../shared/schemas.ts';
 import { liveScope, toMe, type Principal } from '../auth/principal.ts';
 import { cookieValue, principalFromDisplayToken, principalFromSession, SESSION_COOKIE } from '../auth/sessions.ts';
@@ -47,9 +48,9 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
   const principals = new WeakMap<LiveSocket, Principal>();
   // One snapshot read at a time per scope; sockets that ask while it runs share the next one, which starts after
   // they all joined their rooms and so covers every delta they missed. 200 wall screens reconnecting after a deploy
-  // cost a couple of reads of 5.5 MB instead of 200.
-  const reads = new Map<string, { running: Promise<unknown> | null; next: Promise<Snapshot> | null }>();
-  const sharedSnapshot = (scope: LiveScope): Promise<Snapshot> => {
+  // cost a couple of reads instead of 200. The snapshot is packed once per read, not once per socket.
+  const reads = new Map<string, { running: Promise<unknown> | null; next: Promise<PackedSnapshot> | null }>();
+  const sharedSnapshot = (scope: LiveScope): Promise<PackedSnapshot> => {
     const key = liveRoom(scope);
     const e = reads.get(key) ?? { running: null, next: null };
     reads.set(key, e);
@@ -57,7 +58,7 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
     e.next = (async () => {
       await e.running?.catch(() => {});
       e.next = null;
-      const p = buildSnapshot(sql, config, scope, null);
+      const p = buildSnapshot(sql, config, scope, null).then(encodeSnapshot);
       e.running = p;
       try { return await p; } finally { if (e.running === p) { e.running = null; if (!e.next) reads.delete(key); } }
     })();
