@@ -1,4 +1,4 @@
-// Pure snapshot/delta/position logic of the live store: works on plain Maps, so a SvelteMap or a test Map both fit.
+// Pure snapshot/delta/position logic of the live store: works on plain Maps, so the store's live tables or a test Map both fit.
 import type { CategoryView, CommunityView, GridView, KpiBoard, MapConfig, OfferView, ResponderView, TicketView, TickerEvent } from '../../shared/api.ts';
 import type { Change, DeltaBatch, LiveScope, PositionsBatch, PositionTuple, Snapshot } from '../../shared/events.ts';
 import type { SlaState } from '../../shared/sla.ts';

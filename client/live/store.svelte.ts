@@ -1,9 +1,9 @@
-// The live store as runes: keyed SvelteMaps for tickets/responders/offers, raw state for the rest, server time.
-import { SvelteMap } from 'svelte/reactivity';
+// The live store as runes: keyed live tables for tickets/responders/offers, raw state for the rest, server time.
 import type { CategoryView, KpiBoard, Me, OfferView, ResponderView, TicketView, TickerEvent } from '../../shared/api.ts';
 import type { Change, DeltaBatch, PositionsBatch, PositionTuple, Snapshot } from '../../shared/events.ts';
 import type { SlaState } from '../../shared/sla.ts';
 import { addSample, bestOffset, type ClockSample } from './clock.ts';
+import { LiveTable } from './table.svelte.ts';
 import {
   abandonResync, applyPositions, applySnapshot, mergeTicker, newSyncState, receiveDelta, replayHeld, tickerEvents,
   type DeltaOutcome, type LiveTables, type SnapshotMeta,
@@ -17,9 +17,9 @@ const RECONNECTING_GRACE_MS = 30_000;
 const TIMING_SAMPLES = 300;
 
 export class LiveStore implements LiveTables {
-  readonly tickets = new SvelteMap<string, TicketView>();
-  readonly responders = new SvelteMap<string, ResponderView>();
-  readonly offers = new SvelteMap<string, OfferView>();
+  readonly tickets = new LiveTable<string, TicketView>();
+  readonly responders = new LiveTable<string, ResponderView>();
+  readonly offers = new LiveTable<string, OfferView>();
   readonly sla = new Map<string, SlaState>();
   /** Not reactive on purpose: thousands of moves a second go straight to the map layer via onPositions(). */
   readonly positions = new Map<string, PositionTuple>();
