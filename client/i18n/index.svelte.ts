@@ -73,12 +73,15 @@ export function shortTime(ms: number): string {
   return fmt({ hour: '2-digit', minute: '2-digit' }).format(ms);
 }
 
+const dateFmt: Partial<Record<Lang, Intl.DateTimeFormat>> = {};
+
 /** The date line under the wall clock: 2024年5月6日 星期一 / Mon 6 May 2024. */
 export function dateLine(ms: number): string {
-  if (i18n.lang === 'en') {
-    return new Intl.DateTimeFormat('en-GB', { timeZone: DISPLAY_TZ, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(ms);
-  }
-  return new Intl.DateTimeFormat('zh-CN', { timeZone: DISPLAY_TZ, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(ms);
+  // Made once per language: the line is re-rendered with the clock every second, and a new formatter costs milliseconds.
+  dateFmt[i18n.lang] ??= i18n.lang === 'en'
+    ? new Intl.DateTimeFormat('en-GB', { timeZone: DISPLAY_TZ, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })
+    : new Intl.DateTimeFormat('zh-CN', { timeZone: DISPLAY_TZ, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+  return dateFmt[i18n.lang]!.format(ms);
 }
 
 export function percent(rate: number | null | undefined): string {

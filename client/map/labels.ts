@@ -64,11 +64,15 @@ export class CollisionLabels {
     this.root.style.display = 'none';
   }
 
+  private family: string | null = null;
+
   private textWidth(spec: LabelSpec, px: number): number {
     const key = `${spec.kind}|${px}|${spec.text}`;
     let w = this.widths.get(key);
     if (w === undefined) {
-      this.measure.font = `${WEIGHT[spec.kind]} ${px}px ${getComputedStyle(document.body).fontFamily}`;
+      // One style read per layout, not one per label: each read may force the browser to recompute styles.
+      this.family ??= getComputedStyle(document.body).fontFamily;
+      this.measure.font = `${WEIGHT[spec.kind]} ${px}px ${this.family}`;
       w = this.measure.measureText(spec.text).width;
       this.widths.set(key, w);
     }
@@ -84,14 +88,17 @@ export class CollisionLabels {
     const view = L.bounds(map.containerPointToLayerPoint([0, 0]), map.containerPointToLayerPoint([size.x, size.y]));
     const taken: Rect[] = [];
     const placed: { id: string; rect: Rect; spec: LabelSpec; px: number; at: L.Point }[] = [];
+    this.family = null;
     for (const spec of this.specs) {
       const px = FONT_PX[spec.kind] * this.scale;
-      const w = this.textWidth(spec, px);
       const h = px * 1.3;
       const nw = map.latLngToLayerPoint([spec.box.north, spec.box.west]);
       const se = map.latLngToLayerPoint([spec.box.south, spec.box.east]);
-      // Readable zoom: the named area must be wide and tall enough to hold its name (a grid's with room to spare).
-      if (se.x - nw.x < w + 2 * GAP_PX || se.y - nw.y < (spec.kind === 'grid' ? h * 1.6 : h)) continue;
+      // Readable zoom: the named area must be tall and wide enough to hold its name (a grid's with room to spare).
+      // Height first: over a whole city most grids fail it, and then their names need not be measured.
+      if (se.y - nw.y < (spec.kind === 'grid' ? h * 1.6 : h)) continue;
+      const w = this.textWidth(spec, px);
+      if (se.x - nw.x < w + 2 * GAP_PX) continue;
       const at = map.latLngToLayerPoint([spec.lat, spec.lng]);
       const rect = { x0: at.x - w / 2 - GAP_PX, y0: at.y - h / 2 - GAP_PX, x1: at.x + w / 2 + GAP_PX, y1: at.y + h / 2 + GAP_PX };
       if (rect.x1 < view.min!.x || rect.x0 > view.max!.x || rect.y1 < view.min!.y || rect.y0 > view.max!.y) continue;
