@@ -14,6 +14,7 @@ import type { Sql } from './db/connect.ts';
 import type { AppState, Deps, Io } from './http/types.ts';
 import { errorBoundary } from './http/errors.ts';
 import { registerHealthRoutes } from './http/health.ts';
+import { createOpsMetrics, registerOpsMetricsRoute } from './http/ops-metrics.ts';
 import { serveClient } from './http/static.ts';
 import { authenticate } from './auth/middleware.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
@@ -71,7 +72,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
     pool.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'socket.io adapter connection lost')));
     io.adapter(createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'socket.io adapter error') }));
   }
-  const deps: Deps = { sql, config, log, io, clustered: !!pool };
+  const deps: Deps = { sql, config, log, io, clustered: !!pool, metrics: createOpsMetrics(io) };
 
   app.on('error', (err) => log.debug({ err }, 'koa error'));
   app.use(errorBoundary(log));
@@ -79,6 +80,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   app.use(authenticate(sql));
   const router = new Router<AppState>();
   registerHealthRoutes(router, deps);
+  registerOpsMetricsRoute(router, deps);
   registerAuthRoutes(router, deps);
   registerTicketRoutes(router, deps);
   registerGridRoutes(router, deps);

@@ -24,6 +24,7 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -44,6 +45,8 @@ export interface Config {
   sessionTtlHours: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   dbPoolSize: number;
+  /** Bearer token for GET /metrics (Prometheus); without it the endpoint is off. */
+  metricsToken: string | null;
 }
 
 /** Parses the environment; a bad value throws an Error whose message names the variable and the reason. */
@@ -60,7 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT, simulate: e.SIMULATE, seedDemo: e.SEED_DEMO, publicUrl: e.PUBLIC_URL ?? null,
     allowedOrigins: e.ALLOWED_ORIGINS, tileUrl: e.TILE_URL ?? null, tileCrs: e.TILE_CRS, tileAttribution: e.TILE_ATTRIBUTION ?? null,
     offerTimeoutS: e.OFFER_TIMEOUT_S, locationRetentionDays: e.LOCATION_RETENTION_DAYS, sessionTtlHours: e.SESSION_TTL_HOURS,
-    logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE,
+    logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE, metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Server as IoServer } from 'socket.io';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/connect.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { OpsMetrics } from './ops-metrics.ts';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface Deps {
   io: Io;
   /** True when other instances share the database through the cluster adapter. */
   clustered: boolean;
+  /** This instance's operational metrics (GET /metrics). */
+  metrics: OpsMetrics;
 }
 
 export interface AppState { principal?: Principal }

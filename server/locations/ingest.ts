@@ -30,7 +30,7 @@ export function checkPositionTime(at: string, nowMs = Date.now()): number {
   return t;
 }
 
-export function createPositionIngest({ sql, io, log, clustered }: Deps): PositionIngest {
+export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps): PositionIngest {
   let buffer: Point[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | null = null;
@@ -44,6 +44,7 @@ export function createPositionIngest({ sql, io, log, clustered }: Deps): Positio
     const ids = new Array<string>(batch.length), ms = new Array<number>(batch.length), lat = new Array<number>(batch.length),
       lng = new Array<number>(batch.length), acc = new Array<number>(batch.length);
     batch.forEach((p, i) => { ids[i] = p.responderId; ms[i] = p.at; lat[i] = p.lat; lng[i] = p.lng; acc[i] = p.accuracy; });
+    const stopTimer = metrics.positionFlushSeconds.startTimer();
     // One statement, one round trip, atomic: which of these responders are on duty (and where their positions go),
     // their points into the history, their latest into latest_positions. Off-duty responders' points are dropped.
     const routes = await sql<Route[]>`
@@ -62,8 +63,17 @@ export function createPositionIngest({ sql, io, log, clustered }: Deps): Positio
         WHERE latest_positions.at <= EXCLUDED.at
       )
       SELECT r.id::text, r.street_office_id::text, r.grid_ids FROM r`;
+    stopTimer();
+    metrics.positionFlushPoints.observe(batch.length);
     const onDuty = new Set(routes.map((r) => r.id));
-    for (const p of batch) p.ack?.(onDuty.has(p.responderId) ? ACCEPTED : OFF_DUTY);
+    let stored = 0;
+    for (const p of batch) {
+      const ok = onDuty.has(p.responderId);
+      if (ok) stored++;
+      p.ack?.(ok ? ACCEPTED : OFF_DUTY);
+    }
+    metrics.positionsStored.inc(stored);
+    if (stored < batch.length) metrics.positionsRefused.inc({ reason: 'off_duty' }, batch.length - stored);
     broadcast([...latest.values()], routes);
   }
 
@@ -103,23 +113,35 @@ export function createPositionIngest({ sql, io, log, clustered }: Deps): Positio
   }
   io.on('positions:relay', (packed) => emitLocal(packed));
 
-  async function flush() {
-    if (flushing) return flushing;
+  /** Writes what is buffered, after any write in progress: one write at a time keeps acks in order. */
+  async function flush(): Promise<void> {
+    while (flushing) await flushing;
     if (buffer.length === 0) return;
     const batch = buffer;
     buffer = [];
     flushing = write(batch)
       .catch((err) => {
         log.warn({ err, points: batch.length }, 'position batch not stored');
+        metrics.positionsRefused.inc({ reason: 'database' }, batch.length);
         for (const p of batch) p.ack?.({ ok: false, error: { code: 'unavailable', message: 'position not stored, send it again' } });
       })
       .finally(() => { flushing = null; });
-    return flushing;
+    await flushing;
+  }
+
+  // Every 100 ms from the start of the previous flush; a flush that overruns is followed at once by the next rather
+  // than skipping a beat (a skipped beat doubled the wait of every point that arrived meanwhile).
+  let running = false;
+  async function cycle() {
+    const started = Date.now();
+    await flush();
+    if (running) timer = setTimeout(() => void cycle(), Math.max(0, started + POSITION_FLUSH_MS - Date.now()));
   }
 
   return {
     report(responderId, r, ack) {
       if (buffer.length >= MAX_BUFFER) {
+        metrics.positionsRefused.inc({ reason: 'busy' });
         ack?.({ ok: false, error: { code: 'unavailable', message: 'server busy, send it again' } });
         return;
       }
@@ -127,7 +149,11 @@ export function createPositionIngest({ sql, io, log, clustered }: Deps): Positio
       buffer.push({ responderId, lat: r.lat, lng: r.lng, accuracy: r.accuracy, at, ack });
     },
     flush,
-    start() { timer = setInterval(() => void flush(), POSITION_FLUSH_MS); },
-    async stop() { clearInterval(timer); await flush(); await flushing; },
+    start() {
+      if (running) return;
+      running = true;
+      timer = setTimeout(() => void cycle(), POSITION_FLUSH_MS);
+    },
+    async stop() { running = false; clearTimeout(timer); await flush(); },
   };
 }

@@ -1,0 +1,50 @@
+// Operational metrics for Prometheus (not the street office's KPIs, which live in server/metrics): how the live
+// pipeline is doing on this instance. GET /metrics answers only with `Authorization: Bearer $METRICS_TOKEN`.
+import { timingSafeEqual } from 'node:crypto';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AppError } from '../../shared/errors.ts';
+import type { AppRouter, Deps } from './types.ts';
+
+export interface OpsMetrics {
+  registry: Registry;
+  /** One 100 ms position flush: the database write, from its start to commit. */
+  positionFlushSeconds: Histogram;
+  positionFlushPoints: Histogram;
+  positionsStored: Counter;
+  positionsRefused: Counter<'reason'>;
+}
+
+/** A registry per app, so that several apps in one process (tests) do not share counters. */
+export function createOpsMetrics(io: Deps['io']): OpsMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'gridops_' });
+  new Gauge({
+    name: 'gridops_sockets_connected', help: 'Socket.IO connections on this instance', registers: [registry],
+    collect() { this.set(io.engine.clientsCount); },
+  });
+  return {
+    registry,
+    positionFlushSeconds: new Histogram({
+      name: 'gridops_position_flush_seconds', help: 'Time to store one batch of positions (one statement, committed)',
+      buckets: [0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5], registers: [registry],
+    }),
+    positionFlushPoints: new Histogram({
+      name: 'gridops_position_flush_points', help: 'Points in one flush', buckets: [1, 10, 100, 250, 500, 1000, 2000, 5000, 10000], registers: [registry],
+    }),
+    positionsStored: new Counter({ name: 'gridops_positions_stored_total', help: 'Positions stored and acknowledged', registers: [registry] }),
+    positionsRefused: new Counter({ name: 'gridops_positions_refused_total', help: 'Positions refused', labelNames: ['reason'], registers: [registry] }),
+  };
+}
+
+export function registerOpsMetricsRoute(router: AppRouter, { config, metrics }: Deps) {
+  router.get('/metrics', async (ctx) => {
+    const token = config.metricsToken;
+    if (!token) throw new AppError('not_found', 'metrics are off: set METRICS_TOKEN to enable GET /metrics');
+    const given = Buffer.from(/^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] ?? '');
+    if (given.length !== Buffer.byteLength(token) || !timingSafeEqual(given, Buffer.from(token))) {
+      throw new AppError('unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+    }
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+}
