@@ -8,13 +8,14 @@ import type { ScaleResult } from '../server/demo/scale.ts';
 import { quantile } from './lib/hist.ts';
 import type { Dashboards, Responders } from './lib/fleet.ts';
 import { spawnWorker } from './lib/ipc.ts';
+import { histogramDelta, type ServerProc } from './lib/server.ts';
 import { cpuMeter, cpuSeconds, machineTicks, rssMb } from './lib/proc.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number | null, d = 1) => (x == null ? null : Math.round(x * 10 ** d) / 10 ** d);
 
-export interface Procs { serverPid: number; pgPid: number | null; dashboards: Dashboards; responders: Responders }
+export interface Procs { serverPid: number; pgPid: number | null; dashboards: Dashboards; responders: Responders; server: Pick<ServerProc, 'histogram'> }
 
 /** CPU of every party over one window, in percent of one core; the machine as a percent of all its cores. */
 function meters(p: Procs) {
@@ -44,6 +45,7 @@ function meters(p: Procs) {
   };
 }
 
+const FLUSH_METRIC = 'gridops_position_flush_seconds';
 const countPositions = async (sql: Sql) => Number((await sql<{ n: string }[]>`SELECT count(*) AS n FROM positions`)[0].n);
 
 /** Positions at `rate` for warm-up + window seconds: throughput persisted and delivered, latency, CPU, RSS. */
@@ -53,6 +55,7 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
   await Promise.all([p.responders.record(), p.dashboards.record()]);
   const cpu = meters(p);
   cpu.start();
+  const flush0 = await p.server.histogram(FLUSH_METRIC);
   const rows0 = await countPositions(sql), t0 = performance.now();
   const rss: Array<[number, number]> = [];
   const sampler = setInterval(() => {
@@ -64,6 +67,7 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
   clearInterval(sampler);
   clearInterval(progress);
   const rows1 = await countPositions(sql), secs = (performance.now() - t0) / 1000;
+  const flush = histogramDelta(flush0, await p.server.histogram(FLUSH_METRIC));
   const usage = cpu.read();
   const [dash, resp] = await Promise.all([p.dashboards.report(), p.responders.report()]);
   const perDash = dash.perDashboard.map((n) => n / (dash.ms / 1000));
@@ -81,6 +85,8 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
     sustained: persisted >= 0.95 * (resp.sent / secs) && delivered >= 0.9 * persisted && (dash.latency.percentile(99) ?? Infinity) <= 1000,
     position_to_dashboard_p50_ms: dash.latency.percentile(50), position_to_dashboard_p99_ms: dash.latency.percentile(99), position_to_dashboard_max_ms: round(dash.latency.max, 0),
     ack_p50_ms: resp.ackLatency.percentile(50), ack_p99_ms: resp.ackLatency.percentile(99),
+    // The server's own histogram: one flush's database write (bucket bounds, so "≤ x ms").
+    flushes: flush.count, flush_mean_ms: flush.mean_ms, flush_p50_le_ms: flush.p50_le_ms, flush_p99_le_ms: flush.p99_le_ms,
     ...usage,
     server_rss_mb: { start: round(rss[0]?.[1] ?? null, 0), end: round(rss.at(-1)?.[1] ?? null, 0), max: round(Math.max(...rss.map(([, y]) => y)), 0), slope_mb_per_min: round(slope, 2) },
     dashboards_connected: dash.connected, dashboard_disconnects: dash.disconnects, delta_gaps: dash.gaps, responder_disconnects: resp.disconnects,

@@ -38,6 +38,7 @@ export function printTable(o: Out) {
     ['positions delivered per dashboard /s (slowest)', o.delivered_min_dashboard_per_s],
     ['positions_per_s (min of persisted, delivered)', o.positions_per_s],
     ['kept up with the offered rate', o.sustained],
+    ['position flush (DB write) mean / p50 ≤ / p99 ≤ ms', `${fmt(o.flush_mean_ms)} / ${fmt(o.flush_p50_le_ms)} / ${fmt(o.flush_p99_le_ms)}`],
     ['capacity within latency targets /s (--steps)', o.positions_capacity_per_s],
     ['position → dashboard p50 / p99 / max ms', `${fmt(o.position_to_dashboard_p50_ms)} / ${fmt(o.position_to_dashboard_p99_ms)} / ${fmt(o.position_to_dashboard_max_ms)}`],
     ['position ack p50 / p99 ms', `${fmt(o.ack_p50_ms)} / ${fmt(o.ack_p99_ms)}`],

@@ -80,7 +80,7 @@ async function main() {
     cleanup.unshift(() => dashboards.stop());
     const responders = new Responders(opt.responderProcs);
     cleanup.unshift(() => responders.stop());
-    const procs: Procs = { serverPid: server.pid, pgPid: await db.postmasterPid(), dashboards, responders };
+    const procs: Procs = { serverPid: server.pid, pgPid: await db.postmasterPid(), dashboards, responders, server };
 
     log(`connecting ${opt.dashboards} dashboards (display token, street-office scope)`);
     let c0 = Date.now();

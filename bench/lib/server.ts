@@ -7,18 +7,35 @@ import { freePort } from './pg.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface ServerProc { url: string; pid: number; logTail(): string; stop(): Promise<void>; inspector: Promise<string> | null }
+export interface ServerProc { url: string; pid: number; logTail(): string; stop(): Promise<void>; inspector: Promise<string> | null; histogram(name: string): Promise<Histogram> }
+
+/** A Prometheus histogram as read from /metrics: cumulative counts per upper bound (seconds), sum and count. */
+export interface Histogram { buckets: Array<[number, number]>; sum: number; count: number }
+
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
+/** The distribution between two readings of the same histogram: mean and bucket-bound quantiles, in ms. */
+export function histogramDelta(a: Histogram, b: Histogram) {
+  const n = b.count - a.count;
+  const q = (p: number) => {
+    const want = (n * p) / 100;
+    for (let i = 0; i < b.buckets.length; i++) if (b.buckets[i][1] - (a.buckets[i]?.[1] ?? 0) >= want) return b.buckets[i][0] * 1000;
+    return null;
+  };
+  return { count: n, mean_ms: n > 0 ? Math.round(((b.sum - a.sum) / n) * 10000) / 10 : null, p50_le_ms: q(50), p99_le_ms: q(99) };
+}
 
 export async function startServer(databaseUrl: string, dataDir: string, env: NodeJS.ProcessEnv = {}, profileDir: string | null = null): Promise<ServerProc> {
   const port = await freePort();
   // node --import tsx rather than the tsx CLI: the CLI runs the script in a second process, whose pid we would miss.
   // --profile: the inspector is opened so a chosen phase can be profiled (bench/lib/profile.ts), not the start-up.
   const prof = profileDir ? ['--inspect=127.0.0.1:0'] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, 'server/index.ts')], {
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, ...prof, '--import', 'tsx', path.join(root, 'server/index.ts')], {
     cwd: root,
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: dataDir,
-      SIMULATE: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env,
+      SIMULATE: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn', METRICS_TOKEN, ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,6 +60,13 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
   }
   return {
     url, pid: child.pid!, inspector,
+    async histogram(name) {
+      const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      const buckets: Array<[number, number]> = [];
+      for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
+      const one = (k: string) => Number(new RegExp(`^${name}_${k} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+      return { buckets, sum: one('sum'), count: one('count') };
+    },
     logTail: () => log,
     async stop() {
       if (child.exitCode !== null) return;

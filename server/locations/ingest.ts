@@ -1,6 +1,7 @@
 // Position intake: points from phones are buffered, written every 100 ms in one transaction (history rows plus
 // latest per responder), acknowledged only once stored, and broadcast coalesced to the scopes that may see them.
 import type { Deps } from '../http/types.ts';
+import type { Sql } from '../db/connect.ts';
 import { AppError, type Ack } from '../../shared/errors.ts';
 import { POSITION_FLUSH_MS, type PositionTuple } from '../../shared/events.ts';
 import { POSITION_MAX_AGE_S, POSITION_MAX_FUTURE_S, type PositionReport } from '../../shared/schemas.ts';
@@ -8,7 +9,8 @@ import { encodePositions } from '../../shared/positions.ts';
 import { positionsGridRoom, positionsOfficeRoom } from '../live/rooms.ts';
 
 interface Point { responderId: string; lat: number; lng: number; accuracy: number; at: number; ack?: (res: Ack<{ accepted: true }>) => void }
-interface Route { id: string; street_office_id: string; grid_ids: string[] }
+export interface Route { id: string; street_office_id: string; grid_ids: string[] }
+export type StoredPoint = Pick<Point, 'responderId' | 'lat' | 'lng' | 'accuracy' | 'at'>;
 
 /** Past this many buffered points new ones are refused, so a stalled database cannot exhaust memory. */
 const MAX_BUFFER = 50_000;
@@ -30,6 +32,33 @@ export function checkPositionTime(at: string, nowMs = Date.now()): number {
   return t;
 }
 
+/**
+ * Stores a batch in one statement, one round trip, atomically: which of these responders are on duty (and which
+ * rooms see them), their points into the history, each one's latest into latest_positions. Off-duty responders'
+ * points are dropped; the routes returned name the responders whose points were stored.
+ */
+export function storePositions(sql: Sql, batch: readonly StoredPoint[]) {
+  const n = batch.length;
+  const ids = new Array<string>(n), ms = new Array<number>(n), lat = new Array<number>(n), lng = new Array<number>(n), acc = new Array<number>(n);
+  batch.forEach((p, i) => { ids[i] = p.responderId; ms[i] = p.at; lat[i] = p.lat; lng[i] = p.lng; acc[i] = p.accuracy; });
+  return sql<Route[]>`
+    WITH u AS (
+      SELECT * FROM unnest(${ids}::bigint[], ${ms}::float8[], ${lat}::float8[], ${lng}::float8[], ${acc}::real[]) AS u(id, ms, lat, lng, acc)
+    ), r AS (
+      SELECT r.id, r.street_office_id, ARRAY(SELECT grid_id::text FROM responder_grids g WHERE g.responder_id = r.id) AS grid_ids
+      FROM responders r WHERE r.id IN (SELECT DISTINCT id FROM u) AND r.duty_status <> 'off_duty'
+    ), history AS (
+      INSERT INTO positions (responder_id, at, lat, lng, accuracy)
+      SELECT u.id, to_timestamp(u.ms / 1000), u.lat, u.lng, u.acc FROM u JOIN r ON r.id = u.id
+    ), latest AS (
+      INSERT INTO latest_positions (responder_id, at, lat, lng, accuracy)
+      SELECT DISTINCT ON (u.id) u.id, to_timestamp(u.ms / 1000), u.lat, u.lng, u.acc FROM u JOIN r ON r.id = u.id ORDER BY u.id, u.ms DESC
+      ON CONFLICT (responder_id) DO UPDATE SET at = EXCLUDED.at, lat = EXCLUDED.lat, lng = EXCLUDED.lng, accuracy = EXCLUDED.accuracy
+      WHERE latest_positions.at <= EXCLUDED.at
+    )
+    SELECT r.id::text, r.street_office_id::text, r.grid_ids FROM r`;
+}
+
 export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps): PositionIngest {
   let buffer: Point[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -41,28 +70,8 @@ export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps)
       const cur = latest.get(p.responderId);
       if (!cur || cur.at <= p.at) latest.set(p.responderId, p);
     }
-    const ids = new Array<string>(batch.length), ms = new Array<number>(batch.length), lat = new Array<number>(batch.length),
-      lng = new Array<number>(batch.length), acc = new Array<number>(batch.length);
-    batch.forEach((p, i) => { ids[i] = p.responderId; ms[i] = p.at; lat[i] = p.lat; lng[i] = p.lng; acc[i] = p.accuracy; });
     const stopTimer = metrics.positionFlushSeconds.startTimer();
-    // One statement, one round trip, atomic: which of these responders are on duty (and where their positions go),
-    // their points into the history, their latest into latest_positions. Off-duty responders' points are dropped.
-    const routes = await sql<Route[]>`
-      WITH u AS (
-        SELECT * FROM unnest(${ids}::bigint[], ${ms}::float8[], ${lat}::float8[], ${lng}::float8[], ${acc}::real[]) AS u(id, ms, lat, lng, acc)
-      ), r AS (
-        SELECT r.id, r.street_office_id, ARRAY(SELECT grid_id::text FROM responder_grids g WHERE g.responder_id = r.id) AS grid_ids
-        FROM responders r WHERE r.id = ANY(${[...latest.keys()]}::bigint[]) AND r.duty_status <> 'off_duty'
-      ), history AS (
-        INSERT INTO positions (responder_id, at, lat, lng, accuracy)
-        SELECT u.id, to_timestamp(u.ms / 1000), u.lat, u.lng, u.acc FROM u JOIN r ON r.id = u.id
-      ), latest AS (
-        INSERT INTO latest_positions (responder_id, at, lat, lng, accuracy)
-        SELECT DISTINCT ON (u.id) u.id, to_timestamp(u.ms / 1000), u.lat, u.lng, u.acc FROM u JOIN r ON r.id = u.id ORDER BY u.id, u.ms DESC
-        ON CONFLICT (responder_id) DO UPDATE SET at = EXCLUDED.at, lat = EXCLUDED.lat, lng = EXCLUDED.lng, accuracy = EXCLUDED.accuracy
-        WHERE latest_positions.at <= EXCLUDED.at
-      )
-      SELECT r.id::text, r.street_office_id::text, r.grid_ids FROM r`;
+    const routes = await storePositions(sql, batch);
     stopTimer();
     metrics.positionFlushPoints.observe(batch.length);
     const onDuty = new Set(routes.map((r) => r.id));
