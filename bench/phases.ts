@@ -15,12 +15,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number | null, d = 1) => (x == null ? null : Math.round(x * 10 ** d) / 10 ** d);
 
-export interface Procs { serverPid: number; pgPid: number | null; dashboards: Dashboards; responders: Responders; server: Pick<ServerProc, 'histogram'> }
+/** serverPids: every instance; `histogram` reads a server histogram summed over the instances. */
+export interface Procs { serverPids: number[]; pgPid: number | null; dashboards: Dashboards; responders: Responders; histogram: ServerProc['histogram'] }
 
 /** CPU of every party over one window, in percent of one core; the machine as a percent of all its cores. */
 function meters(p: Procs) {
   const m = {
-    server: cpuMeter(() => cpuSeconds(p.serverPid)),
+    server: cpuMeter(() => p.serverPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)),
     postgres: cpuMeter(() => (p.pgPid ? cpuSeconds(p.pgPid, true) : 0)),
     dashboards: cpuMeter(() => p.dashboards.cpu()),
     responders: cpuMeter(() => p.responders.cpu()),
@@ -55,19 +56,19 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
   await Promise.all([p.responders.record(), p.dashboards.record()]);
   const cpu = meters(p);
   cpu.start();
-  const flush0 = await p.server.histogram(FLUSH_METRIC);
+  const flush0 = await p.histogram(FLUSH_METRIC);
   const rows0 = await countPositions(sql), t0 = performance.now();
   const rss: Array<[number, number]> = [];
   const sampler = setInterval(() => {
-    const r = rssMb(p.serverPid);
-    if (r != null) rss.push([(performance.now() - t0) / 1000, r]);
+    const rs = p.serverPids.map(rssMb);
+    if (rs.every((r) => r != null)) rss.push([(performance.now() - t0) / 1000, rs.reduce((a, b) => a! + b!, 0)!]);
   }, 1000);
   const progress = setInterval(() => o.log(`  … ${Math.round((performance.now() - t0) / 1000)} s, server RSS ${rss.at(-1)?.[1].toFixed(0) ?? '?'} MB`), 30_000);
   await sleep(o.windowS * 1000);
   clearInterval(sampler);
   clearInterval(progress);
   const rows1 = await countPositions(sql), secs = (performance.now() - t0) / 1000;
-  const flush = histogramDelta(flush0, await p.server.histogram(FLUSH_METRIC));
+  const flush = histogramDelta(flush0, await p.histogram(FLUSH_METRIC));
   const usage = cpu.read();
   const [dash, resp] = await Promise.all([p.dashboards.report(), p.responders.report()]);
   const perDash = dash.perDashboard.map((n) => n / (dash.ms / 1000));

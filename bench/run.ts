@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedScale } from '../server/demo/scale.ts';
 import { startBenchDb } from './lib/pg.ts';
-import { startServer } from './lib/server.ts';
+import { startServer, sumHistograms, type ServerProc } from './lib/server.ts';
 import { Dashboards, Responders } from './lib/fleet.ts';
 import { quantile } from './lib/hist.ts';
 import { rawBatchedInsert } from './lib/raw-insert.ts';
@@ -25,6 +25,8 @@ const { values: a } = parseArgs({
     grids: { type: 'string' }, 'city-responders': { type: 'string' }, 'open-tickets': { type: 'string' },
     'dashboard-procs': { type: 'string' }, 'responder-procs': { type: 'string' }, 'raw-seconds': { type: 'string' },
     'skip-raw': { type: 'boolean', default: false },
+    // Server instances sharing the database (cluster adapter); clients are spread over them.
+    instances: { type: 'string' },
     // Capacity curve before the main phase: short runs at these rates (comma-separated), e.g. --steps 2000,5000,8000.
     steps: { type: 'string' },
     // Profiles the server (V8 sampling profiler) during the main positions phase and prints where its time went.
@@ -39,6 +41,7 @@ const opt = {
   ticketRate: num(a['ticket-rate'], 5, 5), ticketSeconds: num(a['ticket-seconds'], 20, 6), ticketPositions: num(a['ticket-positions'], 2000, 1000),
   grids: num(a.grids, 1500, 150), cityResponders: num(a['city-responders'], 10_000, 1000), openTickets: num(a['open-tickets'], 3000, 300),
   dashboardProcs: num(a['dashboard-procs'], 4, 2), responderProcs: num(a['responder-procs'], 2, 1), rawSeconds: num(a['raw-seconds'], 5, 3),
+  instances: Math.max(1, num(a.instances, 1, 1)),
 };
 for (const [k, v] of Object.entries(opt)) if (!Number.isFinite(v) || v < 0) { console.error(`bench: --${k} must be a number ≥ 0`); process.exit(2); }
 if (opt.responders > opt.cityResponders) opt.cityResponders = opt.responders;
@@ -72,25 +75,33 @@ async function main() {
 
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gridops-bench-data-'));
     cleanup.unshift(() => rm(dataDir, { recursive: true, force: true }));
-    const server = await startServer(db.url, dataDir, {}, a.profile ? path.join(dataDir, 'profile') : null);
-    cleanup.unshift(() => server.stop());
-    log(`server ${server.url} (pid ${server.pid})`);
+    // Several instances share the database (and the cluster adapter), as in a scaled-out deployment; the first
+    // is profiled when asked.
+    const servers: ServerProc[] = [];
+    for (let k = 0; k < opt.instances; k++) {
+      const s = await startServer(db.url, path.join(dataDir, `i${k}`), {}, a.profile && k === 0 ? path.join(dataDir, 'profile') : null);
+      servers.push(s);
+      cleanup.unshift(() => s.stop());
+      log(`server ${k + 1}/${opt.instances} ${s.url} (pid ${s.pid})`);
+    }
+    const server = servers[0];
+    const urls = servers.map((s) => s.url);
 
     const dashboards = new Dashboards(opt.dashboardProcs);
     cleanup.unshift(() => dashboards.stop());
     const responders = new Responders(opt.responderProcs);
     cleanup.unshift(() => responders.stop());
-    const procs: Procs = { serverPid: server.pid, pgPid: await db.postmasterPid(), dashboards, responders, server };
+    const procs: Procs = { serverPids: servers.map((s) => s.pid), pgPid: await db.postmasterPid(), dashboards, responders, histogram: (name) => sumHistograms(servers, name) };
 
     log(`connecting ${opt.dashboards} dashboards (display token, street-office scope)`);
     let c0 = Date.now();
-    const dc = await dashboards.connect(server.url, seed.displayToken, opt.dashboards, 2);
+    const dc = await dashboards.connect(urls, seed.displayToken, opt.dashboards, 2);
     out.dashboards_connect = { ok: dc.ok, failed: dc.failed, total_s: (Date.now() - c0) / 1000, snapshot_p50_ms: quantile(dc.times, 50), snapshot_p99_ms: quantile(dc.times, 99), snapshot_bytes: dc.snapshotBytes };
     log(`  ${dc.ok} connected in ${((Date.now() - c0) / 1000).toFixed(1)} s, snapshot ${(dc.snapshotBytes / 1e6).toFixed(1)} MB, p50 ${quantile(dc.times, 50)} ms`);
 
     log(`connecting ${opt.responders} responders (session cookie)`);
     c0 = Date.now();
-    const rc = await responders.connect(server.url, seed.responders.slice(0, opt.responders), 10);
+    const rc = await responders.connect(urls, seed.responders.slice(0, opt.responders), 10);
     out.responders_connect = { ok: rc.ok, failed: rc.failed, total_s: (Date.now() - c0) / 1000 };
     log(`  ${rc.ok} connected in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
 
@@ -124,9 +135,9 @@ async function main() {
 
     await responders.close();
     await dashboards.close();
-    await server.stop();
+    for (const s of servers) await s.stop();
     // The server logs at warn level: anything it said under load belongs in the record.
-    const said = server.logTail().split('\n').filter((l) => /"level":[456]0/.test(l));
+    const said = servers.flatMap((s) => s.logTail().split('\n')).filter((l) => /"level":[456]0/.test(l));
     out.server_warnings = said.length;
     if (a.profile) {
       const prof = await summariseProfiles(path.join(dataDir, 'profile'));

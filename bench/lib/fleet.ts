@@ -21,9 +21,11 @@ export class Dashboards {
   }
   cpu() { return this.workers.reduce((s, w) => s + cpuSeconds(w.pid), 0); }
 
-  async connect(url: string, displayToken: string | null, count: number, concurrencyPerProc: number) {
+  /** With several server URLs (instances), worker k connects to urls[k mod n]. */
+  async connect(urls: string | string[], displayToken: string | null, count: number, concurrencyPerProc: number) {
     const parts = split(count, this.workers.length);
-    const rs = await Promise.all(this.workers.map((w, k) => w.call<{ ok: number; failed: number; times: number[]; snapshotBytes: number }>('connect', { url, displayToken, count: parts[k], concurrency: concurrencyPerProc })));
+    const at = (k: number) => (Array.isArray(urls) ? urls[k % urls.length] : urls);
+    const rs = await Promise.all(this.workers.map((w, k) => w.call<{ ok: number; failed: number; times: number[]; snapshotBytes: number }>('connect', { url: at(k), displayToken, count: parts[k], concurrency: concurrencyPerProc })));
     return { ok: rs.reduce((s, r) => s + r.ok, 0), failed: rs.reduce((s, r) => s + r.failed, 0), times: rs.flatMap((r) => r.times), snapshotBytes: Math.max(...rs.map((r) => r.snapshotBytes)) };
   }
   record() { return Promise.all(this.workers.map((w) => w.call('record'))); }
@@ -56,12 +58,13 @@ export class Responders {
   }
   cpu() { return this.workers.reduce((s, w) => s + cpuSeconds(w.pid), 0); }
 
-  async connect(url: string, responders: Array<{ token: string; lat: number; lng: number }>, concurrencyPerProc: number) {
+  async connect(urls: string | string[], responders: Array<{ token: string; lat: number; lng: number }>, concurrencyPerProc: number) {
     const parts = split(responders.length, this.workers.length);
+    const at = (k: number) => (Array.isArray(urls) ? urls[k % urls.length] : urls);
     let from = 0;
     const rs = await Promise.all(this.workers.map((w, k) => {
       const mine = responders.slice(from, (from += parts[k]));
-      return w.call<{ ok: number; failed: number; ms: number }>('connect', { url, responders: mine, concurrency: concurrencyPerProc });
+      return w.call<{ ok: number; failed: number; ms: number }>('connect', { url: at(k), responders: mine, concurrency: concurrencyPerProc });
     }));
     return { ok: rs.reduce((s, r) => s + r.ok, 0), failed: rs.reduce((s, r) => s + r.failed, 0), ms: Math.max(...rs.map((r) => r.ms)) };
   }

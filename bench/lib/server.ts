@@ -78,3 +78,12 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
     },
   };
 }
+
+/** One histogram summed over several instances (same buckets on every instance). */
+export async function sumHistograms(servers: ServerProc[], name: string): Promise<Histogram> {
+  const hs = await Promise.all(servers.map((s) => s.histogram(name)));
+  return {
+    buckets: hs[0].buckets.map(([le], i) => [le, hs.reduce((sum, h) => sum + (h.buckets[i]?.[1] ?? 0), 0)]),
+    sum: hs.reduce((s, h) => s + h.sum, 0), count: hs.reduce((s, h) => s + h.count, 0),
+  };
+}
