@@ -66,10 +66,12 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   let pool: pg.Pool | null = null;
   if (databaseUrl) {
     pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-    pool.on('error', (err) => log.warn({ err }, 'socket.io adapter pool error'));
+    // pg errors carry their client (the whole connection state): log what happened, not the object graph.
+    const brief = (err: Error & { code?: string }) => ({ message: err.message, code: err.code });
+    pool.on('error', (err) => log.warn({ err: brief(err) }, 'socket.io adapter pool error'));
     // The adapter keeps one client checked out for LISTEN without an error listener: a database restart would
     // crash the process. Listening here lets its 'end' handler reconnect instead.
-    pool.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'socket.io adapter connection lost')));
+    pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: brief(err) }, 'socket.io adapter connection lost')));
     io.adapter(createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'socket.io adapter error') }));
   }
   const deps: Deps = { sql, config, log, io, clustered: !!pool, metrics: createOpsMetrics(io) };
