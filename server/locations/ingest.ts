@@ -74,6 +74,9 @@ export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps)
     const routes = await storePositions(sql, batch);
     stopTimer();
     metrics.positionFlushPoints.observe(batch.length);
+    // Screens first (a few hundred writes), then the phones' acks (one per point): both are committed already, and
+    // the screens are what the latency target is about.
+    broadcast([...latest.values()], routes);
     const onDuty = new Set(routes.map((r) => r.id));
     let stored = 0;
     for (const p of batch) {
@@ -83,7 +86,6 @@ export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps)
     }
     metrics.positionsStored.inc(stored);
     if (stored < batch.length) metrics.positionsRefused.inc({ reason: 'off_duty' }, batch.length - stored);
-    broadcast([...latest.values()], routes);
   }
 
   function broadcast(points: Point[], routes: Route[]) {
