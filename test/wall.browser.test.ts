@@ -56,6 +56,20 @@ async function assertTidy(page: Page) {
   }
 }
 
+/** Share of each map canvas (by pane) that is painted: the layers draw on canvases, so the DOM alone cannot tell. */
+async function mapInk(page: Page): Promise<Record<'grids' | 'tickets' | 'responders', number>> {
+  // No named helpers inside evaluate(): tsx's keepNames would reference a __name the page does not have.
+  const [grids, tickets, responders] = await page.evaluate(() => ['grids', 'tickets', 'responders'].map((pane) => {
+    const c = document.querySelector<HTMLCanvasElement>(`.leaflet-gridops-${pane}-pane canvas`);
+    if (!c || !c.width) return 0;
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+    return n / (c.width * c.height);
+  }));
+  return { grids, tickets, responders };
+}
+
 W('the display link shows the street office live, with the bundled CJK font and nothing from outside', async (ctx) => {
   const page = await openWall(ctx, { width: 1920, height: 1080 });
   assert.match(await page.locator('.office').innerText(), '街道');
@@ -67,6 +81,10 @@ W('the display link shows the street office live, with the bundled CJK font and 
   assert.match(await text(page, 'clock'), /^\d\d:\d\d:\d\d$/);
   await assertTidy(page);
   assert.equal(ctx.external, [], 'no request leaves the server');
+  await page.waitForFunction(() => document.querySelector('.leaflet-gridops-tickets-pane canvas') !== null);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const ink = await mapInk(page);
+  assert.ok(ink.grids > 0.2, `the grids are filled (${ink.grids.toFixed(3)} of the grid canvas painted)`);
 });
 
 W('a new report appears at once: counts, countdown in the closest-to-breach panel, ticker line', async (ctx) => {
@@ -80,6 +98,7 @@ W('a new report appears at once: counts, countdown in the closest-to-breach pane
   assert.match(await row.innerText(), '电梯故障');
   assert.ok(await kpi(page, 'kpi-open') >= before + 1);
   await page.locator('[data-testid=ticker] li', { hasText: '电梯故障' }).first().waitFor({ timeout: 5000 });
+  assert.ok((await mapInk(page)).tickets > 0, 'the ticket is drawn on the map');
 });
 
 W('an overdue ticket is red and counts up; the breached tile lights', async (ctx) => {
@@ -142,6 +161,9 @@ W('a responder on duty moves on the wall from the position stream', async (ctx) 
     // The wire form carries 1e-7° (about a centimetre).
     return Math.abs((w.store.positions.get(id)?.[1] ?? 0) - lat) < 1e-6;
   }, { id, lat: at.lat }, { timeout: 5000 });
+  // Markers move twice a second: the square appears on the responders' canvas within that.
+  for (let i = 0; i < 30 && (await mapInk(page)).responders === 0; i++) await page.waitForTimeout(100);
+  assert.ok((await mapInk(page)).responders > 0, 'the responder is drawn');
   sock.close();
 });
 

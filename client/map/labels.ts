@@ -70,7 +70,7 @@ export class CollisionLabels {
     const key = `${spec.kind}|${px}|${spec.text}`;
     let w = this.widths.get(key);
     if (w === undefined) {
-      // One style read per layout, not one per label: each read may force the browser to recompute styles.
+      // Read once: a style read forces the browser to bring styles up to date, and the family never changes.
       this.family ??= getComputedStyle(document.body).fontFamily;
       this.measure.font = `${WEIGHT[spec.kind]} ${px}px ${this.family}`;
       w = this.measure.measureText(spec.text).width;
@@ -88,7 +88,6 @@ export class CollisionLabels {
     const view = L.bounds(map.containerPointToLayerPoint([0, 0]), map.containerPointToLayerPoint([size.x, size.y]));
     const taken: Rect[] = [];
     const placed: { id: string; rect: Rect; spec: LabelSpec; px: number; at: L.Point }[] = [];
-    this.family = null;
     for (const spec of this.specs) {
       const px = FONT_PX[spec.kind] * this.scale;
       const h = px * 1.3;

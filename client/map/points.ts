@@ -1,7 +1,7 @@
-// Thousands of map points (responders, tickets) on one canvas without a Leaflet layer per point: a Leaflet canvas renderer
-// that draws a plain id → point table. Creating 10,000 CircleMarkers cost a city-scale wall most of a second; this costs
-// a few milliseconds. Leaflet 1.9 (pinned) still places, pans, zooms and resizes the canvas as for its own paths.
-import L from 'leaflet';
+// Thousands of map points (responders, tickets) on one canvas without a Leaflet layer per point: an id → point table
+// drawn by a TableCanvas. Creating 10,000 CircleMarkers cost a city-scale wall most of a second; this costs milliseconds.
+import type L from 'leaflet';
+import { TableCanvasBase, type TableCanvas, type TableCanvasInternals } from './canvas.ts';
 
 /** How a point looks. Points sharing one style object are drawn together, so reuse style objects. */
 export interface PointStyle {
@@ -17,42 +17,28 @@ export interface PointStyle {
   z: number;
 }
 
-interface Point { lat: number; lng: number; style: PointStyle; x: number; y: number }
-
-interface CanvasInternals {
-  _map: L.Map | null;
-  _ctx: CanvasRenderingContext2D;
-  _bounds: L.Bounds;
-  _redrawBounds: L.Bounds | null;
-  _redrawRequest: number | null;
-  _postponeUpdatePaths?: boolean;
-  _redraw(): void;
-}
+/** x, y: pixel position at `zoom`; projected when drawn, so a point set and then zoomed to is projected once. */
+interface Point { lat: number; lng: number; style: PointStyle; x: number; y: number; zoom: number }
 
 /** The point table a PointCanvas draws; all coordinates are display coordinates. */
-export interface PointCanvas extends L.Canvas {
+export interface PointCanvas extends TableCanvas {
   set(id: string, lat: number, lng: number, style: PointStyle): void;
   move(id: string, lat: number, lng: number): void;
   restyle(id: string, style: PointStyle): void;
   delete(id: string): void;
   clear(): void;
-  /** Draws the table again on the next animation frame (once, however often it is asked). */
-  requestDraw(): void;
 }
 
-type Self = PointCanvas & CanvasInternals & { _points: Map<string, Point>; _zoom: number; _project(p: Point): void };
+type Self = PointCanvas & TableCanvasInternals & { _points: Map<string, Point> };
 
-const Impl = L.Canvas.extend({
+const Impl = TableCanvasBase.extend({
   initialize(this: Self, options: L.RendererOptions) {
-    (L.Canvas.prototype as unknown as { initialize(o: L.RendererOptions): void }).initialize.call(this, options);
+    (TableCanvasBase.prototype as unknown as { initialize(o: L.RendererOptions): void }).initialize.call(this, options);
     this._points = new Map();
-    this._zoom = NaN;
   },
 
   set(this: Self, id: string, lat: number, lng: number, style: PointStyle) {
-    const p: Point = { lat, lng, style, x: 0, y: 0 };
-    this._project(p);
-    this._points.set(id, p);
+    this._points.set(id, { lat, lng, style, x: 0, y: 0, zoom: NaN });
     this.requestDraw();
   },
 
@@ -61,7 +47,7 @@ const Impl = L.Canvas.extend({
     if (!p) return;
     p.lat = lat;
     p.lng = lng;
-    this._project(p);
+    p.zoom = NaN;
     this.requestDraw();
   },
 
@@ -79,42 +65,19 @@ const Impl = L.Canvas.extend({
     this.requestDraw();
   },
 
-  requestDraw(this: Self) {
-    if (!this._map || this._redrawRequest) return;
-    this._redrawBounds = null;
-    this._redrawRequest = L.Util.requestAnimFrame(this._redraw, this);
-  },
-
-  /** Pixel position at the zoom last drawn; a zoom change re-projects everything once. */
-  _project(this: Self, p: Point) {
-    if (!this._map || Number.isNaN(this._zoom)) return;
-    const pt = this._map.project([p.lat, p.lng], this._zoom);
-    p.x = pt.x;
-    p.y = pt.y;
-  },
-
-  // Leaflet calls this after every pan or zoom: there are no path layers to update, only the table to draw again.
-  _updatePaths(this: Self) {
-    if (this._postponeUpdatePaths) return;
-    this._redrawBounds = null;
-    this._redraw();
-  },
-
-  _draw(this: Self) {
-    const map = this._map;
-    if (!map) return;
-    const zoom = map.getZoom();
-    if (zoom !== this._zoom) {
-      this._zoom = zoom;
-      for (const p of this._points.values()) this._project(p);
-    }
-    const origin = map.getPixelOrigin();
-    const b = this._bounds;
+  _drawTable(this: Self, ctx: CanvasRenderingContext2D, zoom: number, origin: L.Point, b: L.Bounds) {
+    const map = this._map!;
     // Group by layer, then by style, keeping table order within a style.
     const byZ = new Map<number, Map<PointStyle, Point[]>>();
     for (const p of this._points.values()) {
       const s = p.style;
       if (s.radius <= 0) continue;
+      if (p.zoom !== zoom) {
+        const pt = map.project([p.lat, p.lng], zoom);
+        p.x = pt.x;
+        p.y = pt.y;
+        p.zoom = zoom;
+      }
       const x = p.x - origin.x, y = p.y - origin.y;
       if (x < b.min!.x - s.radius || x > b.max!.x + s.radius || y < b.min!.y - s.radius || y > b.max!.y + s.radius) continue;
       let styles = byZ.get(s.z);
@@ -123,9 +86,7 @@ const Impl = L.Canvas.extend({
       if (!list) styles.set(s, (list = []));
       list.push(p);
     }
-    const ctx = this._ctx;
-    ctx.save();
-    for (const z of [...byZ.keys()].sort((a, b) => a - b)) {
+    for (const z of [...byZ.keys()].sort((a, c) => a - c)) {
       for (const [s, list] of byZ.get(z)!) {
         ctx.fillStyle = s.fill;
         if (!s.stroke) {
@@ -147,7 +108,6 @@ const Impl = L.Canvas.extend({
         }
       }
     }
-    ctx.restore();
   },
 });
 
