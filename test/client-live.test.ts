@@ -44,10 +44,16 @@ function tables(): LiveTables {
 const tc = (seq: string, t: TicketView, event: TickerEvent | null = null): Change => ({ seq, kind: 'ticket', ticket: t, event });
 const batch = (prev: string, seq: string, changes: Change[]): DeltaBatch => ({ prev, seq, changes });
 
-test('deltas before the first snapshot are ignored', () => {
+test('deltas before the first snapshot wait for it: older changes are in it, newer ones apply on top', () => {
   const tb = tables(), sync = newSyncState();
-  assert.equal(receiveDelta(tb, sync, batch('0', '5', [tc('5', ticket('9'))])).kind, 'ignored');
+  assert.equal(receiveDelta(tb, sync, batch('0', '5', [tc('5', ticket('9'))])).kind, 'held');
+  assert.equal(receiveDelta(tb, sync, batch('5', '12', [tc('11', ticket('8')), tc('12', ticket('7'))])).kind, 'held');
   assert.equal(tb.tickets.size, 0);
+  applySnapshot(tb, sync, snapshot('11', { tickets: [ticket('1'), ticket('8')] }));
+  assert.equal(replayHeld(tb, sync).map((c) => c.seq), ['12']);
+  assert.equal([...tb.tickets.keys()].sort(), ['1', '7', '8']);
+  assert.is(sync.cursor, 12n);
+  assert.not.ok(sync.resyncing, 'no resync needed');
 });
 
 test('a snapshot replaces everything and sets the cursor', () => {

@@ -65,7 +65,6 @@ export function applySnapshot(tables: LiveTables, sync: SyncState, snap: Snapsho
 }
 
 export type DeltaOutcome =
-  | { kind: 'ignored' }
   | { kind: 'held' }
   | { kind: 'gap' }
   | { kind: 'applied'; applied: Change[] };
@@ -73,10 +72,11 @@ export type DeltaOutcome =
 /**
  * Handles one delta batch. A batch whose `prev` is past our cursor means we missed changes: the caller must
  * resync (and the batch is held until the fresh snapshot arrives). Changes at or before the cursor are skipped.
+ * Batches before the first snapshot are held too: the server may send changes committed after the snapshot's read
+ * while it is still on its way, and dropping them would cost a resync (a second full snapshot) right after loading.
  */
 export function receiveDelta(tables: LiveTables, sync: SyncState, batch: DeltaBatch): DeltaOutcome {
-  if (sync.cursor === null) return { kind: 'ignored' };
-  if (sync.resyncing) { sync.held.push(batch); return { kind: 'held' }; }
+  if (sync.cursor === null || sync.resyncing) { sync.held.push(batch); return { kind: 'held' }; }
   if (BigInt(batch.prev) > sync.cursor) {
     sync.resyncing = true;
     sync.held.push(batch);

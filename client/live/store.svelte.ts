@@ -61,7 +61,7 @@ export class LiveStore implements LiveTables {
   }
 
   receiveSnapshot(snap: Snapshot): Change[] {
-    this.meta = applySnapshot(this, this.sync, snap);
+    this.meta = LiveTable.batch([this.tickets, this.responders, this.offers] as LiveTable<unknown, unknown>[], () => applySnapshot(this, this.sync, snap));
     this.me = snap.me;
     this.kpis = snap.kpis;
     // A resync may have held batches newer than the snapshot; they still apply on top of it.

@@ -6,6 +6,24 @@ export class LiveTable<K, V> extends Map<K, V> {
   // Read by every read method (Svelte counts one dependency per reader however often it reads), written by every write.
   #version = $state(0);
   #writes = 0;
+  #held = false;
+  #changedWhileHeld = false;
+
+  /**
+   * Runs `fn` (a snapshot replacing thousands of entries) with change notices held, then gives one per table that
+   * changed: each notice walks every view that depends on the table.
+   */
+  static batch<T>(tables: LiveTable<unknown, unknown>[], fn: () => T): T {
+    for (const t of tables) t.#held = true;
+    try {
+      return fn();
+    } finally {
+      for (const t of tables) {
+        t.#held = false;
+        if (t.#changedWhileHeld) { t.#changedWhileHeld = false; t.#changed(); }
+      }
+    }
+  }
 
   override get(key: K): V | undefined { void this.#version; return super.get(key); }
   override has(key: K): boolean { void this.#version; return super.has(key); }
@@ -35,6 +53,7 @@ export class LiveTable<K, V> extends Map<K, V> {
   }
 
   #changed(): void {
+    if (this.#held) { this.#changedWhileHeld = true; return; }
     // A write must not read the signal, or the effect doing the write would come to depend on it.
     this.#version = ++this.#writes;
   }
