@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ResponderView, TicketView } from '../shared/api.ts';
 import type { Snapshot } from '../shared/events.ts';
-import { decodeSnapshot, encodeSnapshot } from '../shared/snapshot-codec.ts';
+import { decodeSnapshot, encodeSnapshot, isoTime } from '../shared/snapshot-codec.ts';
 
 const T0 = Date.parse('2026-11-23T08:00:00.123Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -56,6 +56,12 @@ test('small and edge-case tables: empty, one row, all-null and all-equal columns
   assert.equal(roundTrip(one), one);
   const odd = snapshot([ticket(0, { reportedAt: iso(T0 + 5000) }), ticket(1, { reportedAt: iso(0) })], [responder(0), responder(10)]);
   assert.equal(roundTrip(odd), odd);
+});
+
+test('times are written exactly as toISOString writes them', () => {
+  const times = [0, 1, 999, 86_399_999, 86_400_000, -1, -86_400_001, T0, Date.parse('2000-02-29T23:59:59.999Z'), Date.parse('2100-01-01T00:00:00Z'), 253_402_300_799_999];
+  for (let i = 0; i < 2000; i++) times.push(Math.floor(Math.random() * 4e12) - 1e12);
+  for (const ms of times) assert.is(isoTime(ms), new Date(ms).toISOString(), String(ms));
 });
 
 test('rows never share a dictionary array', () => {
