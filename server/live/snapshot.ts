@@ -29,6 +29,19 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
       ? tx`o.responder_id = ${scope.responderId}`
       : tx`t.street_office_id = ${so} ${gridScope ? tx`AND t.grid_id = ANY(${gridScope}::bigint[])` : tx``}`;
 
+    // Issued together: postgres.js pipelines them on the transaction's connection, so the database works on the
+    // next query while this process parses the rows of the last (10,000 responders, thousands of tickets).
+    const [communities, grids, cats, tickets, responders, offers, ticker, kpis] = await Promise.all([
+      communitiesOf(tx, so),
+      // A phone shows no map of the street office: its own grids only (1,500 polygons were ~600 KB per connect).
+      gridsOf(tx, so, scope.kind === 'responder' ? scope.gridIds : null),
+      categories(tx),
+      selectTickets(tx, ticketWhere, tx`ORDER BY t.id`),
+      selectResponders(tx, responderWhere),
+      openOffersFor(tx, offerWhere),
+      scope.kind === 'responder' ? [] : recentTicker(tx, so, gridScope),
+      kpiBoard(tx, so),
+    ]);
     const map: MapConfig = {
       tileUrl: config.tileUrl, tileCrs: config.tileCrs, tileAttribution: config.tileAttribution,
       center: [office.center_lat, office.center_lng], zoom: 14,
@@ -40,15 +53,14 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
       me,
       streetOffice: { id: office.id, name: office.name, nameEn: office.name_en },
       map,
-      communities: await communitiesOf(tx, so),
-      // A phone shows no map of the street office: its own grids only (1,500 polygons were ~600 KB per connect).
-      grids: await gridsOf(tx, so, scope.kind === 'responder' ? scope.gridIds : null),
-      categories: await categories(tx),
-      tickets: (await selectTickets(tx, ticketWhere, tx`ORDER BY t.id`)).map(toTicketView),
-      responders: (await selectResponders(tx, responderWhere)).map(toResponderView),
-      offers: await openOffersFor(tx, offerWhere),
-      ticker: scope.kind === 'responder' ? [] : await recentTicker(tx, so, gridScope),
-      kpis: await kpiBoard(tx, so),
+      communities,
+      grids,
+      categories: cats,
+      tickets: tickets.map(toTicketView),
+      responders: responders.map(toResponderView),
+      offers,
+      ticker,
+      kpis,
     };
   });
 }
