@@ -1,40 +1,48 @@
-// The wire form of a snapshot: its two big lists (10,000 responders, thousands of tickets) packed column by column,
-// because a city-scale wall downloads and parses them on every (re)connect. Everything else travels as is.
+// The wire form of a snapshot: its big lists (10,000 responders, thousands of tickets, 1,500 grid outlines) packed
+// column by column, because a city-scale wall downloads and parses them on every (re)connect. The rest goes as is.
 //
 // A packed table is { n, cols }: one entry per field, absent when every row holds null, else one of
 //   { c: value }            every row holds this value
 //   { v: [...] }            one value per row
 //   { d: [...], i: [...] }  a dictionary of distinct values and one index per row (names, statuses, categories …)
 //   { s: [...], v: [...] }  sparse: the rows (ascending) that are not null, and their values
-// Times (ISO strings in the views) go as milliseconds after `base`. Decoding gives back exactly what was encoded.
-import type { ResponderView, TicketView } from './api.ts';
+//   { dv: [...] }           numbers as differences from the row before (ascending ids)
+// before which some fields are turned into smaller numbers: times (ISO strings) into ms after `base`; numeric ids into
+// differences; coordinates into integers of 1e-7° (about a centimetre, as positions already travel) after the column's
+// `o`; polygon rings into such integers, each vertex as the difference from the one before. Decoding gives back what
+// was encoded, coordinates rounded to 1e-7°.
+import type { GridView, ResponderView, TicketView } from './api.ts';
 import type { Snapshot } from './events.ts';
 
 export type PackedColumn =
   | { c: unknown }
   | { v: unknown[] }
   | { d: unknown[]; i: number[] }
-  | { s: number[]; v: unknown[] };
+  | { s: number[]; v: unknown[] }
+  | { dv: number[] };
 
 export interface PackedTable<T> {
   n: number;
   /** Epoch ms that time columns count from. */
   base: number;
+  /** Per coordinate column, the integer (1e-7°) its values count from. */
+  o: { [K in keyof T]?: number };
   cols: { [K in keyof T]?: PackedColumn };
 }
 
-export type PackedSnapshot = Omit<Snapshot, 'tickets' | 'responders'> & {
+export type PackedSnapshot = Omit<Snapshot, 'tickets' | 'responders' | 'grids'> & {
   tickets: PackedTable<TicketView>;
   responders: PackedTable<ResponderView>;
+  grids: PackedTable<GridView>;
 };
 
-type Kind = 'value' | 'time';
+type Kind = 'value' | 'id' | 'time' | 'coord' | 'polygon';
 /** Every field of a view with how it is packed; the `satisfies` below makes a new field without an entry a type error. */
 type Fields<T> = { [K in keyof T]-?: Kind };
 
 const TICKET_FIELDS = {
-  id: 'value', streetOfficeId: 'value', communityId: 'value', communityName: 'value', gridId: 'value', gridName: 'value',
-  category: 'value', channel: 'value', urgency: 'value', status: 'value', description: 'value', lat: 'value', lng: 'value',
+  id: 'id', streetOfficeId: 'value', communityId: 'value', communityName: 'value', gridId: 'value', gridName: 'value',
+  category: 'value', channel: 'value', urgency: 'value', status: 'value', description: 'value', lat: 'coord', lng: 'coord',
   address: 'value', reporterName: 'value', reporterPhoneMasked: 'value', reportedAt: 'time', dispatchedAt: 'time',
   acceptedAt: 'time', respondedAt: 'time', resolvedAt: 'time', closedAt: 'time', escalatedAt: 'time', rejectedAt: 'time',
   reopenedAt: 'time', responseTargetS: 'value', resolutionTargetS: 'value', assigneeId: 'value', assigneeName: 'value',
@@ -43,12 +51,19 @@ const TICKET_FIELDS = {
 } as const satisfies Fields<TicketView>;
 
 const RESPONDER_FIELDS = {
-  id: 'value', name: 'value', kind: 'value', skills: 'value', team: 'value', homeGridIds: 'value', dutyStatus: 'value',
-  lat: 'value', lng: 'value', positionAt: 'time', activeTickets: 'value',
+  id: 'id', name: 'value', kind: 'value', skills: 'value', team: 'value', homeGridIds: 'value', dutyStatus: 'value',
+  lat: 'coord', lng: 'coord', positionAt: 'time', activeTickets: 'value',
 } as const satisfies Fields<ResponderView>;
+
+const GRID_FIELDS = {
+  id: 'id', code: 'value', name: 'value', communityId: 'value', communityName: 'value', polygon: 'polygon',
+  labelLat: 'coord', labelLng: 'coord', leaderName: 'value',
+} as const satisfies Fields<GridView>;
 
 /** Dictionary-code a column when its distinct values are at most this share of its rows. */
 const DICT_SHARE = 0.5;
+const COORD = 1e7;
+const CANONICAL_ID = /^(0|[1-9]\d{0,14})$/;
 
 function packColumn(values: unknown[]): PackedColumn | undefined {
   const n = values.length;
@@ -82,19 +97,62 @@ function packColumn(values: unknown[]): PackedColumn | undefined {
   return { v: values };
 }
 
+/** Rings of [lng, lat] as integers of 1e-7°, each vertex after the first as the difference from the one before. */
+function packPolygon(rings: number[][][]): number[][] {
+  return rings.map((ring) => {
+    const out: number[] = [];
+    let lng = 0, lat = 0;
+    for (const [x, y] of ring) {
+      const X = Math.round(x * COORD), Y = Math.round(y * COORD);
+      out.push(X - lng, Y - lat);
+      lng = X;
+      lat = Y;
+    }
+    return out;
+  });
+}
+
+function unpackPolygon(rings: number[][]): number[][][] {
+  return rings.map((flat) => {
+    const ring: number[][] = [];
+    let lng = 0, lat = 0;
+    for (let i = 0; i < flat.length; i += 2) {
+      lng += flat[i];
+      lat += flat[i + 1];
+      ring.push([lng / COORD, lat / COORD]);
+    }
+    return ring;
+  });
+}
+
 function packTable<T extends object>(rows: readonly T[], fields: Fields<T>, base: number): PackedTable<T> {
   const cols: PackedTable<T>['cols'] = {};
+  const o: PackedTable<T>['o'] = {};
   for (const key of Object.keys(fields) as (keyof T & string)[]) {
+    const kind = fields[key];
     const values = new Array<unknown>(rows.length);
-    if (fields[key] === 'time') {
-      for (let i = 0; i < rows.length; i++) { const x = rows[i][key] as string | null; values[i] = x === null ? null : Date.parse(x) - base; }
-    } else {
-      for (let i = 0; i < rows.length; i++) values[i] = rows[i][key];
+    for (let i = 0; i < rows.length; i++) values[i] = rows[i][key];
+    if (kind === 'id' && values.length > 0 && values.every((x) => typeof x === 'string' && CANONICAL_ID.test(x))) {
+      // Numeric ids (all of them, in practice) as numbers; listed in ascending order, as small differences.
+      const dv = values.map(Number);
+      for (let i = dv.length - 1; i > 0; i--) dv[i] -= dv[i - 1];
+      cols[key] = { dv };
+      continue;
+    }
+    if (kind === 'time') {
+      for (let i = 0; i < values.length; i++) if (values[i] !== null) values[i] = Date.parse(values[i] as string) - base;
+    } else if (kind === 'coord') {
+      let min = Infinity;
+      for (let i = 0; i < values.length; i++) if (values[i] !== null) min = Math.min(min, (values[i] = Math.round((values[i] as number) * COORD)) as number);
+      if (min !== Infinity) for (let i = 0; i < values.length; i++) if (values[i] !== null) (values[i] as number) -= min;
+      o[key] = min === Infinity ? 0 : min;
+    } else if (kind === 'polygon') {
+      for (let i = 0; i < values.length; i++) if (values[i] !== null) values[i] = packPolygon(values[i] as number[][][]);
     }
     const col = packColumn(values);
     if (col) cols[key] = col;
   }
-  return { n: rows.length, base, cols };
+  return { n: rows.length, base, o, cols };
 }
 
 const DAY_MS = 86_400_000;
@@ -132,18 +190,25 @@ function unpackTable<T>(t: PackedTable<T>, fields: Fields<T>): T[] {
     const col = t.cols[key];
     if (!col) continue;
     // Loops without a call per value: this runs once per page load, mostly before the JIT has warmed up.
-    const time = fields[key] === 'time';
-    const at = (x: unknown) => (time && x !== null ? isoTime(t.base + (x as number)) : x);
-    if ('c' in col) {
+    const kind = fields[key], off = t.o[key] ?? 0;
+    const at = (x: unknown): unknown => x === null ? null
+      : kind === 'time' ? isoTime(t.base + (x as number))
+      : kind === 'coord' ? (off + (x as number)) / COORD
+      : kind === 'polygon' ? unpackPolygon(x as number[][]) : x;
+    const plain = kind === 'value';
+    if ('dv' in col) {
+      let id = 0;
+      for (let i = 0; i < t.n; i++) rows[i][key] = String((id += col.dv[i]));
+    } else if ('c' in col) {
       const c = at(col.c);
-      if (Array.isArray(c)) for (let i = 0; i < t.n; i++) rows[i][key] = [...c];
+      if (Array.isArray(c)) for (let i = 0; i < t.n; i++) rows[i][key] = plain ? [...c] : at(col.c);
       else for (let i = 0; i < t.n; i++) rows[i][key] = c;
     } else if ('d' in col) {
       const d = col.d.map(at), idx = col.i;
-      if (d.some(Array.isArray)) for (let i = 0; i < t.n; i++) rows[i][key] = own(d[idx[i]]);
+      if (d.some(Array.isArray)) for (let i = 0; i < t.n; i++) rows[i][key] = plain ? own(d[idx[i]]) : at(col.d[idx[i]]);
       else for (let i = 0; i < t.n; i++) rows[i][key] = d[idx[i]];
     } else {
-      const v = time ? col.v.map(at) : col.v;
+      const v = plain ? col.v : col.v.map(at);
       if ('s' in col) for (let k = 0; k < col.s.length; k++) rows[col.s[k]][key] = v[k];
       else for (let i = 0; i < t.n; i++) rows[i][key] = v[i];
     }
@@ -154,10 +219,20 @@ function unpackTable<T>(t: PackedTable<T>, fields: Fields<T>): T[] {
 /** Server side: the snapshot as it goes on the wire. */
 export function encodeSnapshot(s: Snapshot): PackedSnapshot {
   const base = Date.parse(s.serverTime);
-  return { ...s, tickets: packTable(s.tickets, TICKET_FIELDS, base), responders: packTable(s.responders, RESPONDER_FIELDS, base) };
+  return {
+    ...s,
+    tickets: packTable(s.tickets, TICKET_FIELDS, base),
+    responders: packTable(s.responders, RESPONDER_FIELDS, base),
+    grids: packTable(s.grids, GRID_FIELDS, base),
+  };
 }
 
 /** Client side (and tests): the snapshot as the server built it. */
 export function decodeSnapshot(p: PackedSnapshot): Snapshot {
-  return { ...p, tickets: unpackTable(p.tickets, TICKET_FIELDS), responders: unpackTable(p.responders, RESPONDER_FIELDS) };
+  return {
+    ...p,
+    tickets: unpackTable(p.tickets, TICKET_FIELDS),
+    responders: unpackTable(p.responders, RESPONDER_FIELDS),
+    grids: unpackTable(p.grids, GRID_FIELDS),
+  };
 }

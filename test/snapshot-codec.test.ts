@@ -1,7 +1,7 @@
 // The snapshot's wire form: what the server packs, every screen unpacks to exactly the snapshot the server built.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ResponderView, TicketView } from '../shared/api.ts';
+import type { GridView, ResponderView, TicketView } from '../shared/api.ts';
 import type { Snapshot } from '../shared/events.ts';
 import { decodeSnapshot, encodeSnapshot, isoTime } from '../shared/snapshot-codec.ts';
 
@@ -33,29 +33,63 @@ function responder(i: number, over: Partial<ResponderView> = {}): ResponderView 
   };
 }
 
-function snapshot(tickets: TicketView[], responders: ResponderView[]): Snapshot {
+function grid(i: number, over: Partial<GridView> = {}): GridView {
+  const lng = 117 + (i % 40) * 0.0042, lat = 39.08775 - Math.floor(i / 40) * 0.0045 + Math.sin(i) * 1e-4;
+  const outer = [[lng, lat], [lng + 0.0042, lat + 1.3e-5], [lng + 0.0041234120861, lat - 0.00478838204155], [lng, lat - 0.0045], [lng, lat]];
+  const hole = [[lng + 0.001, lat - 0.001], [lng + 0.002, lat - 0.001], [lng + 0.002, lat - 0.002], [lng + 0.001, lat - 0.001]];
+  return {
+    id: String(i + 1), code: `city-${String(i + 1).padStart(5, '0')}`, name: `${1 + (i % 12)}号网格`, communityId: String(1 + Math.floor(i / 12)),
+    communityName: `city第${1 + Math.floor(i / 12)}社区`, polygon: i % 7 === 0 ? [outer, hole] : [outer], labelLat: lat - 0.00226, labelLng: lng + 0.00208085302152,
+    leaderName: i % 3 ? null : '王丽', ...over,
+  };
+}
+
+function snapshot(tickets: TicketView[], responders: ResponderView[], grids: GridView[] = []): Snapshot {
   return {
     seq: '42', serverTime: iso(T0), scope: { kind: 'street_office', streetOfficeId: '1' }, me: null,
     streetOffice: { id: '1', name: '西环中街街道', nameEn: 'Xihuan Zhongjie' },
     map: { tileUrl: null, tileCrs: 'wgs84', tileAttribution: null, center: [39.08, 117.0], zoom: 14 },
-    communities: [{ id: '1', name: '金鼎社区', nameEn: 'Jinding' }], grids: [], categories: [],
+    communities: [{ id: '1', name: '金鼎社区', nameEn: 'Jinding' }], grids, categories: [],
     tickets, responders, offers: [], ticker: [], kpis: { since: iso(T0), today: {} as never, perCommunity: [] },
   };
 }
 
 const roundTrip = (s: Snapshot) => decodeSnapshot(JSON.parse(JSON.stringify(encodeSnapshot(s))));
 
-test('a city-sized snapshot round-trips exactly through JSON', () => {
-  const s = snapshot(Array.from({ length: 500 }, (_, i) => ticket(i)), Array.from({ length: 2000 }, (_, i) => responder(i)));
-  assert.equal(roundTrip(s), s);
+/** What a round trip should give: the same snapshot with every coordinate rounded to 1e-7° (about a centimetre). */
+function toCentimetres(s: Snapshot): Snapshot {
+  const r = (x: number) => Math.round(x * 1e7) / 1e7;
+  const rn = (x: number | null) => (x === null ? null : r(x));
+  return {
+    ...s,
+    tickets: s.tickets.map((t) => ({ ...t, lat: r(t.lat), lng: r(t.lng) })),
+    responders: s.responders.map((p) => ({ ...p, lat: rn(p.lat), lng: rn(p.lng) })),
+    grids: s.grids.map((g) => ({ ...g, labelLat: r(g.labelLat), labelLng: r(g.labelLng), polygon: g.polygon.map((ring) => ring.map(([x, y]) => [r(x), r(y)])) })),
+  };
+}
+
+test('a city-sized snapshot round-trips through JSON: exactly, coordinates to 1e-7°', () => {
+  const s = snapshot(Array.from({ length: 500 }, (_, i) => ticket(i)), Array.from({ length: 2000 }, (_, i) => responder(i)), Array.from({ length: 300 }, (_, i) => grid(i)));
+  const got = roundTrip(s);
+  assert.equal(got, toCentimetres(s));
+  got.responders.forEach((p, i) => assert.ok(p.lat === null || Math.abs(p.lat - s.responders[i].lat!) <= 0.5e-7));
+  got.grids.forEach((g, i) => g.polygon.forEach((ring, k) => ring.forEach(([x, y], j) => {
+    const [x0, y0] = s.grids[i].polygon[k][j];
+    assert.ok(Math.abs(x - x0) <= 0.5e-7 && Math.abs(y - y0) <= 0.5e-7, `grid ${i} ring ${k} vertex ${j}`);
+  })));
+});
+
+test('ids that are not plain numbers, and rows in any order, still round-trip', () => {
+  const odd = snapshot([ticket(3), ticket(1, { id: '007' }), ticket(2)], [responder(5, { id: 'r-9' }), responder(1)], [grid(9), grid(2)]);
+  assert.equal(roundTrip(odd), toCentimetres(odd));
 });
 
 test('small and edge-case tables: empty, one row, all-null and all-equal columns, values from before the server time', () => {
   assert.equal(roundTrip(snapshot([], [])), snapshot([], []));
-  const one = snapshot([ticket(7)], [responder(3)]);
-  assert.equal(roundTrip(one), one);
+  const one = snapshot([ticket(7)], [responder(3)], [grid(0)]);
+  assert.equal(roundTrip(one), toCentimetres(one));
   const odd = snapshot([ticket(0, { reportedAt: iso(T0 + 5000) }), ticket(1, { reportedAt: iso(0) })], [responder(0), responder(10)]);
-  assert.equal(roundTrip(odd), odd);
+  assert.equal(roundTrip(odd), toCentimetres(odd));
 });
 
 test('times are written exactly as toISOString writes them', () => {
@@ -71,12 +105,13 @@ test('rows never share a dictionary array', () => {
 });
 
 test('the packed lists are a fraction of the plain ones, and everything else travels unchanged', () => {
-  const s = snapshot(Array.from({ length: 3000 }, (_, i) => ticket(i)), Array.from({ length: 10_000 }, (_, i) => responder(i)));
+  const s = snapshot(Array.from({ length: 3000 }, (_, i) => ticket(i)), Array.from({ length: 10_000 }, (_, i) => responder(i)), Array.from({ length: 1500 }, (_, i) => grid(i)));
   const packed = encodeSnapshot(s);
   const size = (x: unknown) => JSON.stringify(x).length;
   assert.ok(size(packed.tickets) < size(s.tickets) / 3, `tickets ${size(packed.tickets)} vs ${size(s.tickets)}`);
-  assert.ok(size(packed.responders) < size(s.responders) / 2, `responders ${size(packed.responders)} vs ${size(s.responders)}`);
-  assert.equal({ ...packed, tickets: null, responders: null }, { ...s, tickets: null, responders: null });
+  assert.ok(size(packed.responders) < size(s.responders) / 3, `responders ${size(packed.responders)} vs ${size(s.responders)}`);
+  assert.ok(size(packed.grids) < size(s.grids) / 2, `grids ${size(packed.grids)} vs ${size(s.grids)}`);
+  assert.equal({ ...packed, tickets: null, responders: null, grids: null }, { ...s, tickets: null, responders: null, grids: null });
 });
 
 test.run();
