@@ -65,6 +65,7 @@ export class CollisionLabels {
   }
 
   private family: string | null = null;
+  private font = '';
 
   private textWidth(spec: LabelSpec, px: number): number {
     const key = `${spec.kind}|${px}|${spec.text}`;
@@ -72,7 +73,9 @@ export class CollisionLabels {
     if (w === undefined) {
       // Read once: a style read forces the browser to bring styles up to date, and the family never changes.
       this.family ??= getComputedStyle(document.body).fontFamily;
-      this.measure.font = `${WEIGHT[spec.kind]} ${px}px ${this.family}`;
+      // Set only when it changes: each assignment is parsed and its fonts looked up again.
+      const font = `${WEIGHT[spec.kind]} ${px}px ${this.family}`;
+      if (font !== this.font) this.measure.font = this.font = font;
       w = this.measure.measureText(spec.text).width;
       this.widths.set(key, w);
     }

@@ -1,7 +1,7 @@
 // Thousands of map points (responders, tickets) on one canvas without a Leaflet layer per point: an id → point table
 // drawn by a TableCanvas. Creating 10,000 CircleMarkers cost a city-scale wall most of a second; this costs milliseconds.
 import type L from 'leaflet';
-import { TableCanvasBase, type TableCanvas, type TableCanvasInternals } from './canvas.ts';
+import { TableCanvasBase, worldPoint, type TableCanvas, type TableCanvasInternals } from './canvas.ts';
 
 /** How a point looks. Points sharing one style object are drawn together, so reuse style objects. */
 export interface PointStyle {
@@ -17,8 +17,8 @@ export interface PointStyle {
   z: number;
 }
 
-/** x, y: pixel position at `zoom`; projected when drawn, so a point set and then zoomed to is projected once. */
-interface Point { lat: number; lng: number; style: PointStyle; x: number; y: number; zoom: number }
+/** The point's position at zoom 0 (worldPoint), as [x, y]. */
+interface Point { w: Float64Array; style: PointStyle }
 
 /** The point table a PointCanvas draws; all coordinates are display coordinates. */
 export interface PointCanvas extends TableCanvas {
@@ -38,16 +38,16 @@ const Impl = TableCanvasBase.extend({
   },
 
   set(this: Self, id: string, lat: number, lng: number, style: PointStyle) {
-    this._points.set(id, { lat, lng, style, x: 0, y: 0, zoom: NaN });
+    const w = new Float64Array(2);
+    worldPoint(this._map!, lat, lng, w);
+    this._points.set(id, { w, style });
     this.requestDraw();
   },
 
   move(this: Self, id: string, lat: number, lng: number) {
     const p = this._points.get(id);
     if (!p) return;
-    p.lat = lat;
-    p.lng = lng;
-    p.zoom = NaN;
+    worldPoint(this._map!, lat, lng, p.w);
     this.requestDraw();
   },
 
@@ -65,42 +65,35 @@ const Impl = TableCanvasBase.extend({
     this.requestDraw();
   },
 
-  _drawTable(this: Self, ctx: CanvasRenderingContext2D, zoom: number, origin: L.Point, b: L.Bounds) {
-    const map = this._map!;
-    // Group by layer, then by style, keeping table order within a style.
-    const byZ = new Map<number, Map<PointStyle, Point[]>>();
+  _drawTable(this: Self, ctx: CanvasRenderingContext2D, k: number, origin: L.Point, b: L.Bounds) {
+    // Group by layer, then by style, keeping table order within a style; positions on the canvas go in xy.
+    const byZ = new Map<number, Map<PointStyle, number[]>>();
     for (const p of this._points.values()) {
       const s = p.style;
       if (s.radius <= 0) continue;
-      if (p.zoom !== zoom) {
-        const pt = map.project([p.lat, p.lng], zoom);
-        p.x = pt.x;
-        p.y = pt.y;
-        p.zoom = zoom;
-      }
-      const x = p.x - origin.x, y = p.y - origin.y;
+      const x = p.w[0] * k - origin.x, y = p.w[1] * k - origin.y;
       if (x < b.min!.x - s.radius || x > b.max!.x + s.radius || y < b.min!.y - s.radius || y > b.max!.y + s.radius) continue;
       let styles = byZ.get(s.z);
       if (!styles) byZ.set(s.z, (styles = new Map()));
-      let list = styles.get(s);
-      if (!list) styles.set(s, (list = []));
-      list.push(p);
+      let xy = styles.get(s);
+      if (!xy) styles.set(s, (xy = []));
+      xy.push(x, y);
     }
     for (const z of [...byZ.keys()].sort((a, c) => a - c)) {
-      for (const [s, list] of byZ.get(z)!) {
+      for (const [s, xy] of byZ.get(z)!) {
         ctx.fillStyle = s.fill;
         if (!s.stroke) {
           ctx.globalAlpha = s.fillOpacity;
           ctx.beginPath();
-          for (const p of list) shape(ctx, s, p.x - origin.x, p.y - origin.y);
+          for (let i = 0; i < xy.length; i += 2) shape(ctx, s, xy[i], xy[i + 1]);
           ctx.fill();
           continue;
         }
         ctx.strokeStyle = s.stroke;
         ctx.lineWidth = s.weight;
-        for (const p of list) {
+        for (let i = 0; i < xy.length; i += 2) {
           ctx.beginPath();
-          shape(ctx, s, p.x - origin.x, p.y - origin.y);
+          shape(ctx, s, xy[i], xy[i + 1]);
           ctx.globalAlpha = s.fillOpacity;
           ctx.fill();
           ctx.globalAlpha = 1;

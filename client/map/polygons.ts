@@ -1,19 +1,16 @@
 // Grid polygons (1,500 over a city) on one canvas: an id → polygon table drawn by a TableCanvas, one path per fill colour
 // and one outline path for all of them, where Leaflet drew, projected and clipped 1,500 polygons one by one.
 import type L from 'leaflet';
-import { TableCanvasBase, type TableCanvas, type TableCanvasInternals } from './canvas.ts';
+import { TableCanvasBase, worldPoint, type TableCanvas, type TableCanvasInternals } from './canvas.ts';
 
 /** A polygon's fill. Polygons sharing one style object are filled together, so reuse style objects. */
 export interface PolygonStyle { fill: string; fillOpacity: number }
 export interface Outline { color: string; weight: number; opacity: number }
 
 interface Polygon {
-  /** Rings (outer first, then holes) as display [lat, lng]. */
-  rings: [number, number][][];
   style: PolygonStyle;
-  /** The rings as pixel x, y pairs at `zoom`, and their box; projected when drawn. */
-  px: Float64Array[];
-  zoom: number;
+  /** The rings (outer first, then holes) as x, y pairs at zoom 0 (worldPoint), and their box. */
+  w: Float64Array[];
   box: { x0: number; y0: number; x1: number; y1: number };
 }
 
@@ -25,7 +22,7 @@ export interface PolygonCanvas extends TableCanvas {
   setOutline(outline: Outline): void;
 }
 
-type Self = PolygonCanvas & TableCanvasInternals & { _polygons: Map<string, Polygon>; _outline: Outline; _project(p: Polygon, zoom: number): void };
+type Self = PolygonCanvas & TableCanvasInternals & { _polygons: Map<string, Polygon>; _outline: Outline };
 
 const Impl = TableCanvasBase.extend({
   initialize(this: Self, options: L.RendererOptions & { outline: Outline }) {
@@ -35,7 +32,20 @@ const Impl = TableCanvasBase.extend({
   },
 
   set(this: Self, id: string, rings: [number, number][][], style: PolygonStyle) {
-    this._polygons.set(id, { rings, style, px: [], zoom: NaN, box: { x0: 0, y0: 0, x1: 0, y1: 0 } });
+    const box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    const w = rings.map((ring) => {
+      const out = new Float64Array(ring.length * 2);
+      for (let i = 0; i < ring.length; i++) {
+        worldPoint(this._map!, ring[i][0], ring[i][1], out, 2 * i);
+        const x = out[2 * i], y = out[2 * i + 1];
+        if (x < box.x0) box.x0 = x;
+        if (x > box.x1) box.x1 = x;
+        if (y < box.y0) box.y0 = y;
+        if (y > box.y1) box.y1 = y;
+      }
+      return out;
+    });
+    this._polygons.set(id, { style, w, box });
     this.requestDraw();
   },
 
@@ -58,38 +68,18 @@ const Impl = TableCanvasBase.extend({
     this.requestDraw();
   },
 
-  _project(this: Self, p: Polygon, zoom: number) {
-    const map = this._map!;
-    const box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-    p.px = p.rings.map((ring) => {
-      const out = new Float64Array(ring.length * 2);
-      ring.forEach((ll, i) => {
-        const pt = map.project(ll, zoom);
-        out[2 * i] = pt.x;
-        out[2 * i + 1] = pt.y;
-        if (pt.x < box.x0) box.x0 = pt.x;
-        if (pt.x > box.x1) box.x1 = pt.x;
-        if (pt.y < box.y0) box.y0 = pt.y;
-        if (pt.y > box.y1) box.y1 = pt.y;
-      });
-      return out;
-    });
-    p.box = box;
-    p.zoom = zoom;
-  },
-
-  _drawTable(this: Self, ctx: CanvasRenderingContext2D, zoom: number, origin: L.Point, b: L.Bounds) {
+  _drawTable(this: Self, ctx: CanvasRenderingContext2D, k: number, origin: L.Point, b: L.Bounds) {
     const visible: Polygon[] = [];
     for (const p of this._polygons.values()) {
-      if (p.zoom !== zoom) this._project(p, zoom);
       const x = p.box;
-      if (x.x1 - origin.x < b.min!.x || x.x0 - origin.x > b.max!.x || x.y1 - origin.y < b.min!.y || x.y0 - origin.y > b.max!.y) continue;
+      if (x.x1 * k - origin.x < b.min!.x || x.x0 * k - origin.x > b.max!.x || x.y1 * k - origin.y < b.min!.y || x.y0 * k - origin.y > b.max!.y) continue;
       visible.push(p);
     }
+    const ox = origin.x, oy = origin.y;
     const trace = (p: Polygon) => {
-      for (const ring of p.px) {
-        ctx.moveTo(ring[0] - origin.x, ring[1] - origin.y);
-        for (let i = 2; i < ring.length; i += 2) ctx.lineTo(ring[i] - origin.x, ring[i + 1] - origin.y);
+      for (const ring of p.w) {
+        ctx.moveTo(ring[0] * k - ox, ring[1] * k - oy);
+        for (let i = 2; i < ring.length; i += 2) ctx.lineTo(ring[i] * k - ox, ring[i + 1] * k - oy);
         ctx.closePath();
       }
     };
