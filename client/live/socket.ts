@@ -1,10 +1,11 @@
 // The one Socket.IO connection per page: wires the typed contract to a LiveStore (snapshot, deltas, resync, clock).
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.ts';
 import type { Ack } from '../../shared/errors.ts';
 import { decodePositions } from '../../shared/positions.ts';
 import { decodeSnapshot, type PackedSnapshot } from '../../shared/snapshot-codec.ts';
 import { pingSample, snapshotSample } from './clock.ts';
+import { openLiveSocket, takeEarlySocket } from './preconnect.ts';
 import type { LiveStore } from './store.svelte.ts';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -19,10 +20,8 @@ export interface LiveConnection { socket: LiveSocket; close(): void }
  * session cookie does (the browser sends it on the handshake).
  */
 export function connectLive(store: LiveStore, opts: { displayToken?: string | null } = {}): LiveConnection {
-  const socket: LiveSocket = io({
-    auth: opts.displayToken ? { displayToken: opts.displayToken } : {},
-    transports: ['websocket', 'polling'],
-  });
+  const early = takeEarlySocket(opts.displayToken);
+  const socket: LiveSocket = early?.socket ?? openLiveSocket(opts.displayToken);
   let pingTimer: ReturnType<typeof setInterval> | null = null;
 
   const ping = () => {
@@ -93,6 +92,7 @@ export function connectLive(store: LiveStore, opts: { displayToken?: string | nu
 
   pingTimer = setInterval(() => { if (socket.connected) ping(); }, PING_EVERY_MS);
   store.start();
+  early?.replay();
 
   return {
     socket,
