@@ -48,6 +48,24 @@ function meter(page: CDPSession, browser: CDPSession): Meter {
   };
 }
 
+/**
+ * Waits (at most 10 s) until the browser's processes are idle: under a tenth of a core over half a second. A new
+ * headless tab keeps Chromium busy for a couple of seconds after it opens (it preloads its omnibox-popup WebUI in
+ * another renderer: ~2 s of CPU on this machine). Navigating at once counted that start-up of the browser itself, on
+ * the same two cores, as the wall's load time; a wall screen reloads in a browser that is already running.
+ */
+async function settle(browser: CDPSession): Promise<void> {
+  const cpu = async () => ((await browser.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ cpuTime: number }> }).processInfo.reduce((a, p) => a + p.cpuTime, 0);
+  const until = Date.now() + 10_000;
+  let last = await cpu();
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await cpu();
+    if (now - last < 0.05) return;
+    last = now;
+  }
+}
+
 async function loadWall(page: Page, url: string): Promise<LoadResult> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
@@ -137,11 +155,13 @@ async function main() {
     const url = `http://127.0.0.1:${port}/wall?token=${encodeURIComponent(scale.displayToken)}`;
 
     const loads: LoadResult[] = [];
+    const browserCdp = await browser.newBrowserCDPSession();
     let page: Page | null = null;
     for (let i = 0; i < opts.loads; i++) {
       await page?.close();
       page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
       await page.addInitScript(LONGTASK_SCRIPT);
+      await settle(browserCdp);
       say(`loading the wall (${i + 1}/${opts.loads})…`);
       loads.push(await loadWall(page, url));
     }
@@ -150,7 +170,7 @@ async function main() {
     await page!.screenshot({ path: path.join(ARTIFACTS, 'wall-city-1080p.png') });
     const cdp = await page!.context().newCDPSession(page!);
     await cdp.send('Performance.enable');
-    const m = meter(cdp, await browser.newBrowserCDPSession());
+    const m = meter(cdp, browserCdp);
     // What the page costs with no positions flowing (clock tick, countdowns): subtracted from the batch windows.
     const i0 = await m.read();
     await page!.waitForTimeout(5000);
