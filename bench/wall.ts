@@ -66,16 +66,12 @@ async function settle(browser: CDPSession): Promise<void> {
   }
 }
 
-async function loadWall(page: Page, url: string): Promise<LoadResult> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  let snapshotBytes = 0;
-  // Socket.IO frames: `42["live:snapshot",{…}]` is the snapshot; its length is the payload a wall downloads on connect.
-  cdp.on('Network.webSocketFrameReceived', (e) => { if (e.response.payloadData.startsWith('42["live:snapshot"')) snapshotBytes = e.response.payloadData.length; });
-  if (opts.profile) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
+async function loadWall(page: Page, url: string, snapshotBytes: () => number): Promise<LoadResult> {
+  const cdp = opts.profile ? await page.context().newCDPSession(page) : null;
+  if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
   await page.goto(url);
   await page.waitForFunction(() => performance.getEntriesByName('gridops:wall-complete').length > 0, null, { timeout: 180_000, polling: 100 });
-  if (opts.profile) printProfile((await cdp.send('Profiler.stop')).profile);
+  if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
   // No named helper functions inside evaluate(): tsx's keepNames would reference a __name the page does not have.
   const r = await page.evaluate(() => {
     const w = (window as unknown as WallWindow).__wall.store;
@@ -86,8 +82,8 @@ async function loadWall(page: Page, url: string): Promise<LoadResult> {
       tickets: w.tickets.size, responders: w.responders.size, labels: document.querySelectorAll('.gridops-label').length,
     };
   });
-  await cdp.detach();
-  return { ...r, snapshotBytes };
+  await cdp?.detach();
+  return { ...r, snapshotBytes: snapshotBytes() };
 }
 
 /** --profile: the functions with the most self time during a load, to see where the seconds go. */
@@ -153,6 +149,13 @@ async function main() {
     await app.start();
     const port = await app.listen(0);
     const url = `http://127.0.0.1:${port}/wall?token=${encodeURIComponent(scale.displayToken)}`;
+    // The snapshot's size as it leaves the server: `2["live:snapshot",…]` plus Engine.IO's one-character frame type,
+    // the payload a wall downloads on connect. Read here, not from the browser: Chrome's network events for a 1 MB
+    // frame (a copy of it sent to this process) cost the page being measured about a tenth of a second.
+    let lastSnapshotBytes = 0;
+    app.io.engine.on('connection', (s: { on(ev: 'packetCreate', fn: (p: { type: string; data?: unknown }) => void): void }) => s.on('packetCreate', (p) => {
+      if (p.type === 'message' && typeof p.data === 'string' && p.data.startsWith('2["live:snapshot"')) lastSnapshotBytes = p.data.length + 1;
+    }));
 
     const loads: LoadResult[] = [];
     const browserCdp = await browser.newBrowserCDPSession();
@@ -163,7 +166,7 @@ async function main() {
       await page.addInitScript(LONGTASK_SCRIPT);
       await settle(browserCdp);
       say(`loading the wall (${i + 1}/${opts.loads})…`);
-      loads.push(await loadWall(page, url));
+      loads.push(await loadWall(page, url, () => lastSnapshotBytes));
     }
     // A picture of the city-scale wall, to judge clutter with 10,000 people and 1,500 grids on one screen.
     await mkdir(ARTIFACTS, { recursive: true });
