@@ -1,5 +1,8 @@
 // Grid polygons (1,500 over a city) on one canvas: an id → polygon table drawn by a TableCanvas, one path per fill colour
 // and one outline path for all of them, where Leaflet drew, projected and clipped 1,500 polygons one by one.
+// Each polygon is a Path2D made once, in zoom-0 pixels relative to the first polygon's first vertex (small numbers,
+// so the path's float32 coordinates stay exact to a thousandth of a pixel at street zoom); a draw scales the canvas to
+// the zoom, and the grouped paths are reused until a polygon is added, removed or restyled.
 import type L from 'leaflet';
 import { TableCanvasBase, worldPoint, type TableCanvas, type TableCanvasInternals } from './canvas.ts';
 
@@ -7,12 +10,7 @@ import { TableCanvasBase, worldPoint, type TableCanvas, type TableCanvasInternal
 export interface PolygonStyle { fill: string; fillOpacity: number }
 export interface Outline { color: string; weight: number; opacity: number }
 
-interface Polygon {
-  style: PolygonStyle;
-  /** The rings (outer first, then holes) as x, y pairs at zoom 0 (worldPoint), and their box. */
-  w: Float64Array[];
-  box: { x0: number; y0: number; x1: number; y1: number };
-}
+interface Polygon { style: PolygonStyle; path: Path2D }
 
 export interface PolygonCanvas extends TableCanvas {
   set(id: string, rings: [number, number][][], style: PolygonStyle): void;
@@ -22,45 +20,57 @@ export interface PolygonCanvas extends TableCanvas {
   setOutline(outline: Outline): void;
 }
 
-type Self = PolygonCanvas & TableCanvasInternals & { _polygons: Map<string, Polygon>; _outline: Outline };
+type Self = PolygonCanvas & TableCanvasInternals & {
+  _polygons: Map<string, Polygon>;
+  _outline: Outline;
+  /** Zoom-0 pixel position the paths are relative to (set by the first polygon). */
+  _ref: Float64Array | null;
+  /** Fill paths by style and the outline path of all polygons, made at the next draw after a change. */
+  _fills: Map<PolygonStyle, Path2D> | null;
+  _outlines: Path2D | null;
+  _changed(): void;
+};
 
 const Impl = TableCanvasBase.extend({
   initialize(this: Self, options: L.RendererOptions & { outline: Outline }) {
     (TableCanvasBase.prototype as unknown as { initialize(o: L.RendererOptions): void }).initialize.call(this, options);
     this._polygons = new Map();
     this._outline = options.outline;
+    this._ref = null;
+    this._fills = null;
+    this._outlines = null;
   },
 
   set(this: Self, id: string, rings: [number, number][][], style: PolygonStyle) {
-    const box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-    const w = rings.map((ring) => {
-      const out = new Float64Array(ring.length * 2);
+    const w = new Float64Array(2);
+    const path = new Path2D();
+    for (const ring of rings) {
       for (let i = 0; i < ring.length; i++) {
-        worldPoint(this._map!, ring[i][0], ring[i][1], out, 2 * i);
-        const x = out[2 * i], y = out[2 * i + 1];
-        if (x < box.x0) box.x0 = x;
-        if (x > box.x1) box.x1 = x;
-        if (y < box.y0) box.y0 = y;
-        if (y > box.y1) box.y1 = y;
+        worldPoint(this._map!, ring[i][0], ring[i][1], w);
+        if (!this._ref) this._ref = Float64Array.from(w);
+        const x = w[0] - this._ref[0], y = w[1] - this._ref[1];
+        if (i === 0) path.moveTo(x, y);
+        else path.lineTo(x, y);
       }
-      return out;
-    });
-    this._polygons.set(id, { style, w, box });
-    this.requestDraw();
+      path.closePath();
+    }
+    this._polygons.set(id, { style, path });
+    this._changed();
   },
 
   restyle(this: Self, id: string, style: PolygonStyle) {
     const p = this._polygons.get(id);
-    if (p && p.style !== style) { p.style = style; this.requestDraw(); }
+    if (p && p.style !== style) { p.style = style; this._changed(); }
   },
 
   delete(this: Self, id: string) {
-    if (this._polygons.delete(id)) this.requestDraw();
+    if (this._polygons.delete(id)) this._changed();
   },
 
   clear(this: Self) {
     this._polygons.clear();
-    this.requestDraw();
+    this._ref = null;
+    this._changed();
   },
 
   setOutline(this: Self, outline: Outline) {
@@ -68,43 +78,39 @@ const Impl = TableCanvasBase.extend({
     this.requestDraw();
   },
 
-  _drawTable(this: Self, ctx: CanvasRenderingContext2D, k: number, origin: L.Point, b: L.Bounds) {
-    const visible: Polygon[] = [];
-    for (const p of this._polygons.values()) {
-      const x = p.box;
-      if (x.x1 * k - origin.x < b.min!.x || x.x0 * k - origin.x > b.max!.x || x.y1 * k - origin.y < b.min!.y || x.y0 * k - origin.y > b.max!.y) continue;
-      visible.push(p);
-    }
-    const ox = origin.x, oy = origin.y;
-    const trace = (p: Polygon) => {
-      for (const ring of p.w) {
-        ctx.moveTo(ring[0] * k - ox, ring[1] * k - oy);
-        for (let i = 2; i < ring.length; i += 2) ctx.lineTo(ring[i] * k - ox, ring[i + 1] * k - oy);
-        ctx.closePath();
+  _changed(this: Self) {
+    this._fills = null;
+    this._outlines = null;
+    this.requestDraw();
+  },
+
+  _drawTable(this: Self, ctx: CanvasRenderingContext2D, k: number, origin: L.Point) {
+    const ref = this._ref;
+    if (!ref) return;
+    if (!this._fills || !this._outlines) {
+      this._fills = new Map();
+      this._outlines = new Path2D();
+      for (const p of this._polygons.values()) {
+        let fill = this._fills.get(p.style);
+        if (!fill) this._fills.set(p.style, (fill = new Path2D()));
+        fill.addPath(p.path);
+        this._outlines.addPath(p.path);
       }
-    };
-    const byStyle = new Map<PolygonStyle, Polygon[]>();
-    for (const p of visible) {
-      let list = byStyle.get(p.style);
-      if (!list) byStyle.set(p.style, (list = []));
-      list.push(p);
     }
-    for (const [s, list] of byStyle) {
-      ctx.beginPath();
-      for (const p of list) trace(p);
+    // Layer point = (ref + local) * k - origin: scale the canvas instead of every vertex. The canvas clips what is off it.
+    ctx.transform(k, 0, 0, k, ref[0] * k - origin.x, ref[1] * k - origin.y);
+    for (const [s, path] of this._fills) {
       ctx.globalAlpha = s.fillOpacity;
       ctx.fillStyle = s.fill;
-      ctx.fill('evenodd');
+      ctx.fill(path, 'evenodd');
     }
     // Outlines last and all at once: neighbours share edges, so no fill may cover a border drawn before it.
     const o = this._outline;
-    ctx.beginPath();
-    for (const p of visible) trace(p);
     ctx.globalAlpha = o.opacity;
     ctx.strokeStyle = o.color;
-    ctx.lineWidth = o.weight;
+    ctx.lineWidth = o.weight / k;
     ctx.lineJoin = 'round';
-    ctx.stroke();
+    ctx.stroke(this._outlines);
   },
 });
 
