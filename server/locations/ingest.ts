@@ -101,20 +101,16 @@ export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps)
     }
     // Packed once per room. This instance's sockets at once; other instances, if any, get one relay message per flush
     // (one adapter broadcast per room meant a NOTIFY round trip per grid, ~1,000 every 100 ms at city scale).
+    // Rooms nobody here has joined are packed only when another instance is alive to relay them to.
     const rooms = io.of('/').adapter.rooms;
-    const packed: Array<[string, Uint8Array]> = [];
-    for (const [room, positions] of byRoom) if (clustered || rooms.has(room)) packed.push([room, encodePositions(positions)]);
-    emitLocal(packed);
-    if (clustered) void relay(packed);
-  }
-
-  /** Only when another instance is alive: a relay is an INSERT and a NOTIFY, wasted on a single instance. */
-  async function relay(packed: Array<[string, Uint8Array]>) {
-    try {
-      if ((await io.of('/').adapter.serverCount()) > 1) io.serverSideEmit('positions:relay', packed);
-    } catch (err) {
-      log.warn({ err }, 'position relay to other instances failed');
-    }
+    const local = () => [...byRoom].filter(([room]) => rooms.has(room)).map(([room, ps]): [string, Uint8Array] => [room, encodePositions(ps)]);
+    if (!clustered) { emitLocal(local()); return; }
+    void io.of('/').adapter.serverCount().then((n) => {
+      if (n <= 1) { emitLocal(local()); return; }
+      const packed = [...byRoom].map(([room, ps]): [string, Uint8Array] => [room, encodePositions(ps)]);
+      emitLocal(packed);
+      io.serverSideEmit('positions:relay', packed);
+    }).catch((err) => log.warn({ err }, 'position relay to other instances failed'));
   }
 
   /** Local sockets only, and only rooms with members here. */
