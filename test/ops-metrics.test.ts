@@ -35,6 +35,9 @@ M('stored positions, flush timings and connected sockets are counted', async ({ 
   const text = await res.text();
   assert.is(metric(text, 'gridops_positions_stored_total'), 3);
   assert.ok(metric(text, 'gridops_position_flush_seconds_count') >= 1, 'flushes are timed');
+  // Each stored point's time from receipt to broadcast: at least the wait for its flush, well under a second here.
+  assert.is(metric(text, 'gridops_position_delay_seconds_count'), 3);
+  assert.ok(metric(text, 'gridops_position_delay_seconds_sum') / 3 < 1, 'receipt → broadcast well under a second');
   assert.ok(metric(text, 'gridops_sockets_connected') >= 1);
   assert.ok(metric(text, 'gridops_nodejs_eventloop_lag_p99_seconds') >= 0, 'process metrics are there too');
 });

@@ -10,6 +10,8 @@ export interface OpsMetrics {
   /** One 100 ms position flush: the database write, from its start to commit. */
   positionFlushSeconds: Histogram;
   positionFlushPoints: Histogram;
+  /** Per point: from this server receiving it to its batch going out to screens (waiting for the flush + the write). */
+  positionDelaySeconds: Histogram;
   positionsStored: Counter;
   positionsRefused: Counter<'reason'>;
 }
@@ -30,6 +32,10 @@ export function createOpsMetrics(io: Deps['io']): OpsMetrics {
     }),
     positionFlushPoints: new Histogram({
       name: 'gridops_position_flush_points', help: 'Points in one flush', buckets: [1, 10, 100, 250, 500, 1000, 2000, 5000, 10000], registers: [registry],
+    }),
+    positionDelaySeconds: new Histogram({
+      name: 'gridops_position_delay_seconds', help: 'Per position: from receipt on this instance to its broadcast (flush wait plus write)',
+      buckets: [0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5], registers: [registry],
     }),
     positionsStored: new Counter({ name: 'gridops_positions_stored_total', help: 'Positions stored and acknowledged', registers: [registry] }),
     positionsRefused: new Counter({ name: 'gridops_positions_refused_total', help: 'Positions refused', labelNames: ['reason'], registers: [registry] }),

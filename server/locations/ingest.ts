@@ -8,7 +8,8 @@ import { POSITION_MAX_AGE_S, POSITION_MAX_FUTURE_S, type PositionReport } from '
 import { encodePositions } from '../../shared/positions.ts';
 import { positionsGridRoom, positionsOfficeRoom } from '../live/rooms.ts';
 
-interface Point { responderId: string; lat: number; lng: number; accuracy: number; at: number; ack?: (res: Ack<{ accepted: true }>) => void }
+/** receivedAt: this server's clock (epoch ms) when the point came in; `at` is the phone's. */
+interface Point { responderId: string; lat: number; lng: number; accuracy: number; at: number; receivedAt: number; ack?: (res: Ack<{ accepted: true }>) => void }
 export interface Route { id: string; street_office_id: string; grid_ids: string[] }
 export type StoredPoint = Pick<Point, 'responderId' | 'lat' | 'lng' | 'accuracy' | 'at'>;
 
@@ -78,10 +79,11 @@ export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps)
     // the screens are what the latency target is about.
     broadcast([...latest.values()], routes);
     const onDuty = new Set(routes.map((r) => r.id));
+    const sent = Date.now();
     let stored = 0;
     for (const p of batch) {
       const ok = onDuty.has(p.responderId);
-      if (ok) stored++;
+      if (ok) { stored++; metrics.positionDelaySeconds.observe((sent - p.receivedAt) / 1000); }
       p.ack?.(ok ? ACCEPTED : OFF_DUTY);
     }
     metrics.positionsStored.inc(stored);
@@ -153,7 +155,7 @@ export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps)
         return;
       }
       const at = checkPositionTime(r.at);
-      buffer.push({ responderId, lat: r.lat, lng: r.lng, accuracy: r.accuracy, at, ack });
+      buffer.push({ responderId, lat: r.lat, lng: r.lng, accuracy: r.accuracy, at, receivedAt: Date.now(), ack });
     },
     flush,
     start() {
