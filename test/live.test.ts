@@ -2,7 +2,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { io as ioClient } from 'socket.io-client';
-import type { DeltaBatch } from '../shared/events.ts';
+import type { DeltaBatch, PositionTuple } from '../shared/events.ts';
+import { decodePositions } from '../shared/positions.ts';
 import { decodeSnapshot, type PackedSnapshot } from '../shared/snapshot-codec.ts';
 import { startTestServer, waitFor, waitForPosition, type LiveClient, type TestServer } from './helpers/server.ts';
 import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
@@ -116,6 +117,45 @@ L('a responder\'s phone receives its own offer live, and positions are stored, a
 
   const offDuty = await phone.timeout(2000).emitWithAck('duty:set', { onDuty: false });
   assert.is(!offDuty.ok && offDuty.error.code, 'conflict', 'not while holding an offer');
+});
+
+L('a commit slower than the flush cadence: every point reported meanwhile is stored, then acked, then on the wall', async ({ s, g }) => {
+  const r = await responderIn(s.sql, g.id, 2);
+  const phone = s.socket({ cookie: await s.login(r.username) });
+  await waitFor(phone, 'live:snapshot');
+  await phone.timeout(2000).emitWithAck('duty:set', { onDuty: true });
+  const wall = s.socket({ displayToken: s.displayToken });
+  await waitFor(wall, 'live:snapshot');
+  const seen: PositionTuple[] = [];
+  wall.on('positions:batch', (packed) => { seen.push(...decodePositions(packed).filter((p) => p[0] === r.responderId)); });
+  // Another session holds the latest-position table for 400 ms: the flush in progress waits that long (4 beats).
+  let released = 0;
+  const locked = new Promise<void>((held) => {
+    void s.sql.begin(async (tx) => {
+      await tx`LOCK TABLE latest_positions IN EXCLUSIVE MODE`;
+      held();
+      await new Promise((w) => setTimeout(w, 400));
+      released = Date.now();
+    });
+  });
+  await locked;
+  const acks: Array<Promise<{ ack: unknown; at: number }>> = [];
+  const lastAt = new Date(Date.now() + 300);
+  for (let i = 0; i < 3; i++) {
+    const at = i === 2 ? lastAt : new Date();
+    acks.push(phone.timeout(3000).emitWithAck('location:report', { lat: g.lat + i * 1e-4, lng: g.lng, accuracy: 10, at: at.toISOString() }).then((ack) => ({ ack, at: Date.now() })));
+    await new Promise((w) => setTimeout(w, 150));
+  }
+  for (const { ack, at } of await Promise.all(acks)) {
+    assert.equal(ack, { ok: true, data: { accepted: true } });
+    assert.ok(released > 0 && at >= released, 'no ack before the write it confirms committed');
+  }
+  const rows = await s.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM positions WHERE responder_id = ${r.responderId}`;
+  assert.is(rows[0].n, 3, 'every acknowledged point is stored');
+  for (let i = 0; i < 60 && seen.at(-1)?.[3] !== lastAt.getTime(); i++) await new Promise((w) => setTimeout(w, 50));
+  assert.ok(seen.length >= 1);
+  assert.is(seen.at(-1)![3], lastAt.getTime(), 'the wall ends on the newest point');
+  assert.ok(Math.abs(seen.at(-1)![1] - (g.lat + 2e-4)) < 1e-6);
 });
 
 L('bad position reports get a clear error in the ack', async ({ s, g }) => {
