@@ -8,7 +8,7 @@ import type { ScaleResult } from '../server/demo/scale.ts';
 import { quantile } from './lib/hist.ts';
 import type { Dashboards, Responders } from './lib/fleet.ts';
 import { spawnWorker } from './lib/ipc.ts';
-import { histogramDelta, type ServerProc } from './lib/server.ts';
+import { histogramDelta, serverNodeFlags, type ServerProc } from './lib/server.ts';
 import { cpuMeter, cpuSeconds, machineTicks, rssMb } from './lib/proc.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -47,6 +47,14 @@ function meters(p: Procs) {
 }
 
 const FLUSH_METRIC = 'gridops_position_flush_seconds';
+const DELAY_METRIC = 'gridops_position_delay_seconds';
+/** PostgreSQL's own background work, which competes with the flushes for the same cores and disk. */
+const pgBackground = async (sql: Sql) => {
+  const [c] = await sql<{ n: string }[]>`SELECT num_done::text AS n FROM pg_stat_checkpointer`;
+  const [v] = await sql<{ vac: string; an: string }[]>`
+    SELECT coalesce(sum(autovacuum_count), 0)::text AS vac, coalesce(sum(autoanalyze_count), 0)::text AS an FROM pg_stat_user_tables`;
+  return { checkpoints: Number(c.n), autovacuums: Number(v.vac), autoanalyzes: Number(v.an) };
+};
 const countPositions = async (sql: Sql) => Number((await sql<{ n: string }[]>`SELECT count(*) AS n FROM positions`)[0].n);
 
 /** Positions at `rate` for warm-up + window seconds: throughput persisted and delivered, latency, CPU, RSS. */
@@ -56,7 +64,8 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
   await Promise.all([p.responders.record(), p.dashboards.record()]);
   const cpu = meters(p);
   cpu.start();
-  const flush0 = await p.histogram(FLUSH_METRIC);
+  const [flush0, delay0] = await Promise.all([p.histogram(FLUSH_METRIC), p.histogram(DELAY_METRIC)]);
+  const bg0 = await pgBackground(sql);
   const rows0 = await countPositions(sql), t0 = performance.now();
   const rss: Array<[number, number]> = [];
   const sampler = setInterval(() => {
@@ -69,6 +78,8 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
   clearInterval(progress);
   const rows1 = await countPositions(sql), secs = (performance.now() - t0) / 1000;
   const flush = histogramDelta(flush0, await p.histogram(FLUSH_METRIC));
+  const delay = histogramDelta(delay0, await p.histogram(DELAY_METRIC));
+  const bg1 = await pgBackground(sql);
   const usage = cpu.read();
   const [dash, resp] = await Promise.all([p.dashboards.report(), p.responders.report()]);
   const perDash = dash.perDashboard.map((n) => n / (dash.ms / 1000));
@@ -88,7 +99,10 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
     ack_p50_ms: resp.ackLatency.percentile(50), ack_p99_ms: resp.ackLatency.percentile(99),
     // The server's own histogram: one flush's database write (bucket bounds, so "≤ x ms").
     flushes: flush.count, flush_mean_ms: flush.mean_ms, flush_p50_le_ms: flush.p50_le_ms, flush_p99_le_ms: flush.p99_le_ms,
+    // Inside the server: receipt → broadcast (flush wait + write). The rest of a point's latency is outside it.
+    server_delay_mean_ms: delay.mean_ms, server_delay_p50_le_ms: delay.p50_le_ms, server_delay_p99_le_ms: delay.p99_le_ms,
     ...usage,
+    postgres_background: { checkpoints: bg1.checkpoints - bg0.checkpoints, autovacuums: bg1.autovacuums - bg0.autovacuums, autoanalyzes: bg1.autoanalyzes - bg0.autoanalyzes },
     server_rss_mb: { start: round(rss[0]?.[1] ?? null, 0), end: round(rss.at(-1)?.[1] ?? null, 0), max: round(Math.max(...rss.map(([, y]) => y)), 0), slope_mb_per_min: round(slope, 2) },
     dashboards_connected: dash.connected, dashboard_disconnects: dash.disconnects, delta_gaps: dash.gaps, responder_disconnects: resp.disconnects,
   };
@@ -161,7 +175,7 @@ export async function ticketsPhase(p: Procs, url: string, seed: ScaleResult, o: 
  * stepping the rate up until the dashboards stop keeping up (under 90% delivered, or p99 over 1 s: queues growing).
  */
 export async function rawBroadcastPhase(p: Pick<Procs, 'dashboards'>, o: { dashboards: number; responders: number; steps: number[]; log: (m: string) => void }) {
-  const w = spawnWorker(path.join(here, 'workers/raw-broadcast.ts'));
+  const w = spawnWorker(path.join(here, 'workers/raw-broadcast.ts'), {}, serverNodeFlags());
   try {
     const port = await w.call<number>('listen');
     await p.dashboards.connect(`http://127.0.0.1:${port}`, null, o.dashboards, 20);
@@ -192,3 +206,50 @@ export async function rawBroadcastPhase(p: Pick<Procs, 'dashboards'>, o: { dashb
 }
 
 
+
+/**
+ * The floor: the same phones and dashboards against a plain Socket.IO server that takes reports in, broadcasts them
+ * in batches every 100 ms and then acks them, with no database, auth, validation or rooms. At each rate (the main
+ * rate first, then higher ones until it stops keeping up) this is what no Socket.IO server could beat with these
+ * clients sharing these cores: the latency floor, and the pipeline's own throughput limit.
+ */
+export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders'>, o: { dashboards: number; phones: Array<{ token: string; lat: number; lng: number }>; rates: number[]; warmupS: number; windowS: number; log: (m: string) => void }) {
+  const w = spawnWorker(path.join(here, 'workers/raw-broadcast.ts'), {}, serverNodeFlags());
+  try {
+    const url = `http://127.0.0.1:${await w.call<number>('listen')}`;
+    await p.dashboards.connect(url, null, o.dashboards, 20);
+    await p.responders.connect(url, o.phones, 10);
+    await w.call('pipeline', { on: true });
+    const steps = [];
+    for (const rate of o.rates) {
+      await p.responders.rate(rate);
+      await sleep(o.warmupS * 1000);
+      await Promise.all([p.responders.record(), p.dashboards.record()]);
+      const cpu = meters({ serverPids: [w.pid], pgPid: null, dashboards: p.dashboards, responders: p.responders, histogram: null as never });
+      cpu.start();
+      await sleep(o.windowS * 1000);
+      const usage = cpu.read();
+      const [dash, resp] = await Promise.all([p.dashboards.report(), p.responders.report()]);
+      const secs = dash.ms / 1000;
+      const offered = resp.sent / secs, acked = resp.ok / secs;
+      const delivered = dash.perDashboard.reduce((a, b) => a + b, 0) / Math.max(1, dash.perDashboard.length) / secs;
+      const step = {
+        rate, offered_per_s: round(offered, 0), acked_per_s: round(acked, 0), delivered_per_dashboard_per_s: round(delivered, 0),
+        p50_ms: dash.latency.percentile(50), p99_ms: dash.latency.percentile(99), ack_p50_ms: resp.ackLatency.percentile(50), ack_p99_ms: resp.ackLatency.percentile(99),
+        server_cpu_pct: usage.server_cpu_pct, machine_cpu_pct: usage.machine_cpu_pct,
+        // The same test as the real server's: took in what was offered, delivered it, no queue growing.
+        sustained: acked >= 0.95 * offered && delivered >= 0.9 * acked && (dash.latency.percentile(99) ?? Infinity) <= 1000,
+      };
+      steps.push(step);
+      o.log(`  raw pipeline ${rate}/s → ${step.delivered_per_dashboard_per_s}/s per dashboard, p50 ${step.p50_ms} ms, p99 ${step.p99_ms} ms, server CPU ${step.server_cpu_pct}%, machine ${step.machine_cpu_pct}%${step.sustained ? '' : ' (not sustained)'}`);
+      if (!step.sustained) break;
+    }
+    await p.responders.rate(0);
+    await w.call('pipeline', { on: false });
+    await Promise.all([p.responders.close(), p.dashboards.close()]);
+    const best = steps.filter((x) => x.sustained).reduce((m, x) => Math.max(m, x.delivered_per_dashboard_per_s ?? 0), 0);
+    return { at_main_rate: steps[0], raw_pipeline_updates_per_s: best, steps };
+  } finally {
+    await w.stop();
+  }
+}

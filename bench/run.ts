@@ -12,7 +12,7 @@ import { quantile } from './lib/hist.ts';
 import { rawBatchedInsert } from './lib/raw-insert.ts';
 import { machineTicks } from './lib/proc.ts';
 import { startProfile, summariseProfiles } from './lib/profile.ts';
-import { positionsPhase, rawBroadcastPhase, ticketsPhase, type Procs } from './phases.ts';
+import { positionsPhase, rawBroadcastPhase, rawPipelinePhase, ticketsPhase, type Procs } from './phases.ts';
 import { printTable, targets } from './report.ts';
 
 const { values: a } = parseArgs({
@@ -147,6 +147,14 @@ async function main() {
     if (said.length) log(`server warnings (last 5 of ${said.length}):\n${said.slice(-5).map((l) => l.slice(0, 600)).join('\n')}`);
 
     if (!a['skip-raw']) {
+      log(`raw pipeline: phones → plain Socket.IO (no database) → ${opt.dashboards} dashboards, from ${opt.rate}/s up`);
+      // Above 20 reports/s per phone the generator itself is the limit: the steps stop there.
+      const rates = [1, 1.5, 2, 3, 4].map((f) => Math.round(opt.rate * f)).filter((r) => r <= opt.responders * 20);
+      const pipe = await rawPipelinePhase({ dashboards, responders }, { dashboards: opt.dashboards, phones: seed.responders.slice(0, opt.responders), rates, warmupS: 3, windowS: Math.min(opt.windowS, 10), log });
+      out.raw_pipeline = pipe;
+      out.raw_pipeline_updates_per_s = pipe.raw_pipeline_updates_per_s;
+      out.raw_pipeline_p50_ms = pipe.at_main_rate?.p50_ms ?? null;
+      out.raw_pipeline_p99_ms = pipe.at_main_rate?.p99_ms ?? null;
       log(`raw broadcast: plain Socket.IO to ${opt.dashboards} dashboards, batches every 100 ms`);
       const steps = [2000, 5000, 10_000, 15_000, 20_000, 30_000, 40_000, 60_000, 80_000];
       const raw = await rawBroadcastPhase({ dashboards }, { dashboards: opt.dashboards, responders: opt.responders, steps, log });
@@ -156,6 +164,7 @@ async function main() {
     const ratio = (x: unknown, y: unknown) => (typeof x === 'number' && typeof y === 'number' && y > 0 ? Math.round((x / y) * 1000) / 1000 : null);
     // The end-to-end figure to set against the raw limit: the measured capacity when steps ran, else the main phase.
     out.ratio_positions_to_raw_broadcast = ratio(Math.max(Number(out.positions_capacity_per_s ?? 0), Number(out.positions_per_s ?? 0)), out.raw_broadcast_updates_per_s);
+    out.ratio_positions_to_raw_pipeline = ratio(Math.max(Number(out.positions_capacity_per_s ?? 0), Number(out.positions_per_s ?? 0)), out.raw_pipeline_updates_per_s);
     out.ratio_persisted_to_raw_insert = ratio(out.persisted_per_s, out.raw_batched_insert_rows_per_s);
     // Per 1,000 updates taken in and stored (the work the server did); delivered counts can be lower by coalescing.
     out.server_cpu_pct_per_1000_updates_s = ratio(out.server_cpu_pct, (out.persisted_per_s as number) / 1000);

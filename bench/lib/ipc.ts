@@ -11,8 +11,8 @@ export interface Worker {
 }
 
 /** Forks a TypeScript worker (through tsx's loader, so the pid is the worker itself, not a tsx wrapper). */
-export function spawnWorker(file: string, env: NodeJS.ProcessEnv = {}): Worker {
-  const proc = fork(file, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function spawnWorker(file: string, env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = []): Worker {
+  const proc = fork(file, [], { execArgv: [...nodeFlags, '--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let next = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   proc.on('message', (m: Envelope) => {

@@ -25,6 +25,9 @@ export function histogramDelta(a: Histogram, b: Histogram) {
   return { count: n, mean_ms: n > 0 ? Math.round(((b.sum - a.sum) / n) * 10000) / 10 : null, p50_le_ms: q(50), p99_le_ms: q(99) };
 }
 
+/** The Node flags the server runs with (the raw baselines get the same, for a fair comparison). */
+export const serverNodeFlags = () => (process.env.BENCH_SERVER_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+
 export async function startServer(databaseUrl: string, dataDir: string, env: NodeJS.ProcessEnv = {}, profileDir: string | null = null): Promise<ServerProc> {
   const port = await freePort();
   // node --import tsx rather than the tsx CLI: the CLI runs the script in a second process, whose pid we would miss.
@@ -32,7 +35,7 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
   const prof = profileDir ? ['--inspect=127.0.0.1:0'] : [];
   // As `npm start` runs it (package.json): a larger young generation halves the scavenger's share of the CPU at
   // 10,000 positions/s (measured: 83 % → 73 % of a core, p50 263 → 158 ms). BENCH_SERVER_NODE_FLAGS overrides.
-  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+  const flags = serverNodeFlags();
   const child = spawn(process.execPath, [...flags, ...prof, '--import', 'tsx', path.join(root, 'server/index.ts')], {
     cwd: root,
     env: {

@@ -1,15 +1,50 @@
-// Bench worker: the raw fan-out limit. A plain Socket.IO server (no auth, no database, no adapter) that broadcasts
-// position tuples to every client in batches every 100 ms, in the same binary form the real server sends.
+// Bench worker: the raw limits of plain Socket.IO on this machine (no auth, no database, no adapter, no validation).
+// - fan-out: position tuples broadcast to every client in batches every 100 ms, in the binary form the real server
+//   sends (`rate`);
+// - pipeline: phones' 'location:report' taken in, broadcast in batches every 100 ms and only then
+//   acknowledged, as the real server does minus the database (`pipeline`). Its latency is the floor any Socket.IO
+//   server could reach with these clients on these cores.
 import http from 'node:http';
 import { Server } from 'socket.io';
-import { POSITION_FLUSH_MS, type PositionTuple, type ServerToClientEvents } from '../../shared/events.ts';
+import { POSITION_FLUSH_MS, type PositionTuple } from '../../shared/events.ts';
+import type { Ack } from '../../shared/errors.ts';
+import type { PositionReport } from '../../shared/schemas.ts';
 import { encodePositions } from '../../shared/positions.ts';
 import { serve } from '../lib/ipc.ts';
 
+type Report = (r: PositionReport, ack: (res: Ack<{ accepted: true }>) => void) => void;
 const server = http.createServer();
-const io = new Server<Record<string, never>, ServerToClientEvents>(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
+// Untyped: the bench's dashboards and phones expect the real event names, which this server only partly speaks.
+const io = new Server<Record<string, Report>, Record<string, (...args: unknown[]) => void>>(server, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
 let timer: NodeJS.Timeout | undefined;
 let next = 0;
+
+const ACCEPTED: Ack<{ accepted: true }> = { ok: true, data: { accepted: true } };
+let pipelining = false, reports = 0;
+let buffer: Array<{ tuple: PositionTuple; ack: (res: Ack<{ accepted: true }>) => void }> = [];
+
+io.on('connection', (socket) => {
+  // Dashboards connect without a cookie and get the batches; phones (with their session cookie) only report.
+  if (!socket.handshake.headers.cookie) { void socket.join('dashboards'); return; }
+  // Phones wait for a snapshot before they stream (as they do with the real server).
+  socket.emit('live:snapshot');
+  socket.on('location:report', (r, ack) => {
+    if (!pipelining || typeof ack !== 'function') return;
+    // Each report stands for a distinct responder of the batch (the generator's phones report several times a
+    // second at high rates; coalescing them would measure the bench's phone count rather than the pipeline).
+    buffer.push({ tuple: [String(200_000 + (reports++ % 1_000_000)), r.lat, r.lng, Date.parse(r.at)], ack });
+  });
+});
+
+const broadcast = (packed: Uint8Array) => io.to('dashboards').emit('positions:batch', packed);
+
+function flushPipeline() {
+  const batch = buffer;
+  buffer = [];
+  if (batch.length === 0) return;
+  broadcast(encodePositions(batch.map((p) => p.tuple)));
+  for (const p of batch) p.ack(ACCEPTED);
+}
 
 serve({
   async listen() {
@@ -19,6 +54,7 @@ serve({
   /** Emits perSecond/10 distinct responders' latest positions every 100 ms (0 stops). */
   rate({ perSecond, responders }: { perSecond: number; responders: number }) {
     clearInterval(timer);
+    pipelining = false;
     if (perSecond <= 0) return true;
     const perBatch = Math.round((perSecond * POSITION_FLUSH_MS) / 1000);
     timer = setInterval(() => {
@@ -28,8 +64,16 @@ serve({
         const id = 100_000 + (next++ % responders);
         positions.push([String(id), 39 + (id % 1000) * 1e-4 + Math.random() * 1e-5, 117 + (id % 997) * 1e-4 + Math.random() * 1e-5, now]);
       }
-      io.emit('positions:batch', encodePositions(positions));
+      broadcast(encodePositions(positions));
     }, POSITION_FLUSH_MS);
+    return true;
+  },
+  /** Switches to the pipeline: phones' reports in, batches out every 100 ms, then the acks. */
+  pipeline({ on }: { on: boolean }) {
+    clearInterval(timer);
+    pipelining = on;
+    buffer = [];
+    if (on) timer = setInterval(flushPipeline, POSITION_FLUSH_MS);
     return true;
   },
   clients() { return io.engine.clientsCount; },
