@@ -57,7 +57,7 @@ export function printTable(o: Out) {
     ['server CPU % per 1,000 updates/s', o.server_cpu_pct_per_1000_updates_s],
     ['PostgreSQL / dashboards / responders CPU %', `${fmt(o.postgres_cpu_pct)} / ${fmt(o.dashboards_cpu_pct)} / ${fmt(o.responders_cpu_pct)}`],
     ['kernel irq (loopback TCP) / other CPU %', `${fmt(o.kernel_irq_cpu_pct)} / ${fmt(o.other_cpu_pct)}`],
-    ['PostgreSQL in the window: checkpoints / autovacuums / autoanalyzes', `${fmt(o.postgres_background?.checkpoints)} / ${fmt(o.postgres_background?.autovacuums)} / ${fmt(o.postgres_background?.autoanalyzes)}`],
+    ['PostgreSQL in the window: checkpoints / autovacuums / autoanalyzes', `${fmt(o.postgres_background?.checkpoints)} / ${fmt(o.postgres_background?.autovacuums)} / ${fmt(o.postgres_background?.autoanalyzes)}${o.postgres_background?.vacuumed?.length ? ` (vacuumed: ${o.postgres_background.vacuumed.join(', ')})` : ''}`],
     ['machine CPU % (all cores), busy before start %', `${fmt(o.machine_cpu_pct)}, ${fmt(o.machine_busy_before_pct)}`],
     ['server RSS MB start / end / max, trend MB/min', `${fmt(o.server_rss_mb?.start)} / ${fmt(o.server_rss_mb?.end)} / ${fmt(o.server_rss_mb?.max)}, ${fmt(o.server_rss_mb?.slope_mb_per_min)}`],
     ['raw_batched_insert_rows_per_s (1,000/tx)', o.raw_batched_insert_rows_per_s],

@@ -12,7 +12,7 @@ import { quantile } from './lib/hist.ts';
 import { rawBatchedInsert } from './lib/raw-insert.ts';
 import { machineTicks } from './lib/proc.ts';
 import { startProfile, summariseProfiles } from './lib/profile.ts';
-import { positionsPhase, rawBroadcastPhase, rawPipelinePhase, ticketsPhase, type Procs } from './phases.ts';
+import { positionsPhase, rawBroadcastPhase, rawPipelinePhase, settleDatabase, ticketsPhase, type Procs } from './phases.ts';
 import { printTable, targets } from './report.ts';
 
 const { values: a } = parseArgs({
@@ -72,6 +72,7 @@ async function main() {
     const rawInsert = await rawBatchedInsert(db.url, seed.responders.map((r) => r.id), opt.rawSeconds);
     out.raw_batched_insert_rows_per_s = rawInsert.rows_per_s;
     out.raw_insert = rawInsert;
+    await settleDatabase(db.sql);
 
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gridops-bench-data-'));
     cleanup.unshift(() => rm(dataDir, { recursive: true, force: true }));
