@@ -19,7 +19,7 @@ const round = (x: number | null, d = 1) => (x == null ? null : Math.round(x * 10
 export interface Procs { serverPids: number[]; pgPid: number | null; dashboards: Dashboards; responders: Responders; histogram: ServerProc['histogram'] }
 
 /** CPU of every party over one window, in percent of one core; the machine as a percent of all its cores. */
-function meters(p: Procs) {
+function meters(p: Pick<Procs, 'serverPids' | 'pgPid' | 'dashboards' | 'responders'>) {
   const m = {
     server: cpuMeter(() => p.serverPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)),
     postgres: cpuMeter(() => (p.pgPid ? cpuSeconds(p.pgPid, true) : 0)),
@@ -224,8 +224,6 @@ export async function rawBroadcastPhase(p: Pick<Procs, 'dashboards'>, o: { dashb
   }
 }
 
-
-
 /**
  * The floor: the same phones and dashboards against a plain Socket.IO server that takes reports in, broadcasts them
  * in batches every 100 ms and then acks them, with no database, auth, validation or rooms. At each rate (the main
@@ -244,7 +242,7 @@ export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders
       await p.responders.rate(rate);
       await sleep(o.warmupS * 1000);
       await Promise.all([p.responders.record(), p.dashboards.record()]);
-      const cpu = meters({ serverPids: [w.pid], pgPid: null, dashboards: p.dashboards, responders: p.responders, histogram: null as never });
+      const cpu = meters({ serverPids: [w.pid], pgPid: null, dashboards: p.dashboards, responders: p.responders });
       cpu.start();
       await sleep(o.windowS * 1000);
       const usage = cpu.read();
