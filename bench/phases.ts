@@ -13,6 +13,8 @@ import { cpuMeter, cpuSeconds, machineTicks, rssMb } from './lib/proc.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Positions each dashboard received per second, averaged over the dashboards of a report. */
+const deliveredPerDashboard = (r: { perDashboard: number[]; ms: number }) => r.perDashboard.reduce((a, b) => a + b, 0) / Math.max(1, r.perDashboard.length) / (r.ms / 1000);
 const round = (x: number | null, d = 1) => (x == null ? null : Math.round(x * 10 ** d) / 10 ** d);
 
 /** serverPids: every instance; `histogram` reads a server histogram summed over the instances. */
@@ -184,7 +186,7 @@ export async function ticketsPhase(p: Procs, url: string, seed: ScaleResult, o: 
     ticket_to_dashboard_p50_ms: quantile(toAll, 50), ticket_to_dashboard_p99_ms: quantile(toAll, 99), ticket_to_dashboard_max_ms: quantile(toAll, 100),
     ticket_post_to_dashboard_p50_ms: quantile(fromPost, 50), ticket_post_to_dashboard_p99_ms: quantile(fromPost, 99),
     ticket_http_p50_ms: quantile(http, 50), ticket_http_p99_ms: quantile(http, 99),
-    positions_during_tickets_per_s: round(dash.perDashboard.reduce((a, b) => a + b, 0) / Math.max(1, dash.perDashboard.length) / (dash.ms / 1000), 0),
+    positions_during_tickets_per_s: round(deliveredPerDashboard(dash), 0),
     ...usage,
   };
 }
@@ -207,7 +209,7 @@ export async function rawBroadcastPhase(p: Pick<Procs, 'dashboards'>, o: { dashb
       cpu.start();
       await sleep(4000);
       const r = await p.dashboards.report();
-      const delivered = r.perDashboard.reduce((a, b) => a + b, 0) / Math.max(1, r.perDashboard.length) / (r.ms / 1000);
+      const delivered = deliveredPerDashboard(r);
       const step = { offered: rate, delivered: Math.round(delivered), p50: r.latency.percentile(50), p99: r.latency.percentile(99), server_cpu_pct: round(cpu.pct()), sustained: false };
       // 90%: a 4 s window holds 40 ± 1 batches, and the clients share the cores with everything else.
       step.sustained = delivered >= 0.9 * rate && (step.p99 ?? Infinity) <= 1000;
@@ -249,7 +251,7 @@ export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders
       const [dash, resp] = await Promise.all([p.dashboards.report(), p.responders.report()]);
       const secs = dash.ms / 1000;
       const offered = resp.sent / secs, acked = resp.ok / secs;
-      const delivered = dash.perDashboard.reduce((a, b) => a + b, 0) / Math.max(1, dash.perDashboard.length) / secs;
+      const delivered = deliveredPerDashboard(dash);
       const step = {
         rate, offered_per_s: round(offered, 0), acked_per_s: round(acked, 0), delivered_per_dashboard_per_s: round(delivered, 0),
         p50_ms: dash.latency.percentile(50), p99_ms: dash.latency.percentile(99), ack_p50_ms: resp.ackLatency.percentile(50), ack_p99_ms: resp.ackLatency.percentile(99),
@@ -265,7 +267,8 @@ export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders
     await w.call('pipeline', { on: false });
     await Promise.all([p.responders.close(), p.dashboards.close()]);
     const best = steps.filter((x) => x.sustained).reduce((m, x) => Math.max(m, x.delivered_per_dashboard_per_s ?? 0), 0);
-    return { at_main_rate: steps[0], raw_pipeline_updates_per_s: best, steps };
+    // Every step kept up: the limit lies above the highest rate tried (the phones' 20/s each capped the steps).
+    return { at_main_rate: steps[0], raw_pipeline_updates_per_s: best, limit_above_steps: steps.every((x) => x.sustained), steps };
   } finally {
     await w.stop();
   }

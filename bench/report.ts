@@ -63,7 +63,7 @@ export function printTable(o: Out) {
     ['raw_batched_insert_rows_per_s (1,000/tx)', o.raw_batched_insert_rows_per_s],
     ['raw_broadcast_updates_per_s (per dashboard)', o.raw_broadcast_updates_per_s],
     ['raw pipeline (no DB) p50 / p99 ms at this rate', `${fmt(o.raw_pipeline_p50_ms)} / ${fmt(o.raw_pipeline_p99_ms)}`],
-    ['raw pipeline (no DB) limit /s, server CPU % at this rate', `${fmt(o.raw_pipeline_updates_per_s)}, ${fmt(o.raw_pipeline?.at_main_rate?.server_cpu_pct)}`],
+    ['raw pipeline (no DB) limit /s, server CPU % at this rate', `${o.raw_pipeline?.limit_above_steps ? '≥ ' : ''}${fmt(o.raw_pipeline_updates_per_s)}, ${fmt(o.raw_pipeline?.at_main_rate?.server_cpu_pct)}`],
     ['ratio positions / raw broadcast', o.ratio_positions_to_raw_broadcast],
     ['ratio positions / raw pipeline limit', o.ratio_positions_to_raw_pipeline],
     ['ratio persisted / raw insert', o.ratio_persisted_to_raw_insert],
