@@ -1,4 +1,5 @@
-// Headless Chromium for browser suites (Debian's, no downloads) and a fresh client build when client/ changed.
+// Headless Chromium for browser suites (CHROMIUM_PATH, else Debian's, else the @sparticuz/chromium npm package; no
+// downloads) and a fresh client build when client/ changed.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,32 @@ export const ARTIFACTS = path.join(root, 'test-artifacts');
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+let announced = false;
+
+/** Which Chromium the browser suites run: an explicit CHROMIUM_PATH, the system one, or the npm package's. */
+export async function chromiumExecutable(): Promise<{ path: string; source: string }> {
+  if (process.env.CHROMIUM_PATH) return { path: process.env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' };
+  const system = SYSTEM_CHROMIUM.find((p) => existsSync(p));
+  if (system) return { path: system, source: 'system' };
+  // Ships Chromium with its own libraries, unpacked into the temp folder on first use (~2 s).
+  const { default: packaged } = await import('@sparticuz/chromium');
+  return { path: await packaged.executablePath(), source: '@sparticuz/chromium' };
+}
+
+/** Launches headless Chromium, or fails with the reason (a suite must never pass or vanish silently without one). */
+export async function launchBrowser(): Promise<Browser> {
+  let exe: { path: string; source: string } | null = null;
+  try {
+    exe = await chromiumExecutable();
+    const browser = await chromium.launch({ executablePath: exe.path, args: CHROMIUM_ARGS });
+    if (!announced) { announced = true; process.stderr.write(`browser suites: Chromium ${browser.version()} from ${exe.source} (${exe.path})\n`); }
+    return browser;
+  } catch (e) {
+    const why = `cannot start headless Chromium${exe ? ` (${exe.source}: ${exe.path})` : ''}: ${(e as Error).message}`;
+    process.stderr.write(`\nBROWSER SUITE FAILED TO START: ${why}\n`);
+    throw new Error(why);
+  }
 }
 
 function newest(dir: string): number {
