@@ -11,9 +11,12 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   DATA_DIR: z.string().default('.data'),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-  SIMULATE: bool.default(true),
-  SEED_DEMO: bool.default(true),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
+  // Both default to on only with the embedded database: a real database gets no demo accounts unless asked.
+  SIMULATE: bool.optional(),
+  SEED_DEMO: bool.optional(),
+  NODE_ENV: z.string().optional(),
+  ALLOW_DEMO_ACCOUNTS: bool.default(false),
   PUBLIC_URL: z.string().url().optional(),
   ALLOWED_ORIGINS: list.default([]),
   TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}|\{z\}.*\{y\}.*\{x\}/, 'must contain {z}, {x} and {y}').optional(),
@@ -25,6 +28,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(0).max(100_000).default(20),
+  MAX_SOCKETS_PER_DISPLAY: z.coerce.number().int().min(0).max(100_000).default(20),
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
 });
 
 export interface Config {
@@ -32,9 +38,13 @@ export interface Config {
   host: string;
   databaseUrl: string | null;
   dataDir: string;
-  embeddedPgPort: number;
+  /** null = the default port, or a free one when that is taken. */
+  embeddedPgPort: number | null;
   simulate: boolean;
   seedDemo: boolean;
+  /** NODE_ENV=production: refuse to serve a database that still has the demo accounts with the demo password. */
+  production: boolean;
+  allowDemoAccounts: boolean;
   publicUrl: string | null;
   allowedOrigins: string[];
   tileUrl: string | null;
@@ -47,6 +57,10 @@ export interface Config {
   dbPoolSize: number;
   /** Bearer token for GET /metrics (Prometheus); without it the endpoint is off. */
   metricsToken: string | null;
+  /** Live connections one account / one display link / one client address may hold on an instance (0 = no cap). */
+  maxSocketsPerUser: number;
+  maxSocketsPerDisplay: number;
+  maxSocketsPerAddress: number;
 }
 
 /** Parses the environment; a bad value throws an Error whose message names the variable and the reason. */
@@ -60,10 +74,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL ?? null, dataDir: path.resolve(e.DATA_DIR),
-    embeddedPgPort: e.EMBEDDED_PG_PORT, simulate: e.SIMULATE, seedDemo: e.SEED_DEMO, publicUrl: e.PUBLIC_URL ?? null,
+    embeddedPgPort: e.EMBEDDED_PG_PORT ?? null, simulate: e.SIMULATE ?? !e.DATABASE_URL, seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
+    production: e.NODE_ENV === 'production', allowDemoAccounts: e.ALLOW_DEMO_ACCOUNTS, publicUrl: e.PUBLIC_URL ?? null,
     allowedOrigins: e.ALLOWED_ORIGINS, tileUrl: e.TILE_URL ?? null, tileCrs: e.TILE_CRS, tileAttribution: e.TILE_ATTRIBUTION ?? null,
     offerTimeoutS: e.OFFER_TIMEOUT_S, locationRetentionDays: e.LOCATION_RETENTION_DAYS, sessionTtlHours: e.SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE, metricsToken: e.METRICS_TOKEN ?? null,
+    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER, maxSocketsPerDisplay: e.MAX_SOCKETS_PER_DISPLAY, maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
   };
 }
 

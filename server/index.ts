@@ -8,6 +8,7 @@ import { seedDemoIfEmpty } from './demo/seed.ts';
 import { createSimulator } from './demo/simulate.ts';
 import { wallToken } from './display.ts';
 import { DEMO_PASSWORD } from './demo/data.ts';
+import { assertNoDemoCredentials } from './demo/guard.ts';
 
 async function main() {
   let config: Config;
@@ -18,6 +19,15 @@ async function main() {
     process.exit(2);
   }
   const log = pino({ level: config.logLevel, base: { pid: process.pid } });
+  // Last resort. No client input reaches these (the socket and HTTP boundaries answer every mistake, and the fuzz
+  // tests prove it); if something still does, it is logged. A rejection is survivable; a thrown exception may have
+  // left state half-changed, so the process stops and its supervisor starts a clean one.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception: stopping');
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 100).unref();
+  });
   const t0 = Date.now();
   const db = await openDatabase(config, (m) => log.info(m));
   const applied = await migrate(db.sql);
@@ -31,6 +41,7 @@ async function main() {
   } else {
     streetOfficeId = (await db.sql<{ id: string }[]>`SELECT id FROM street_offices ORDER BY id LIMIT 1`)[0]?.id ?? null;
   }
+  await assertNoDemoCredentials(db.sql, config);
 
   const app = createApp({ sql: db.sql, config, log, databaseUrl: db.url });
   await app.start();
@@ -70,6 +81,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error('grid-ops failed to start:', err?.message ?? err);
+  // The whole cause, never "undefined": some libraries reject with things that are not Errors.
+  const why = err instanceof Error ? (err.stack ?? err.message) : typeof err === 'object' ? JSON.stringify(err) : String(err);
+  console.error(`grid-ops failed to start: ${why}`);
   process.exit(1);
 });

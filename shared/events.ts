@@ -1,7 +1,9 @@
 // The Socket.IO contract: event names and payloads, imported by server, clients, tests and the bench.
 import type { CategoryView, CommunityView, GridView, KpiBoard, MapConfig, OfferView, ResponderView, TicketView, TickerEvent, Me } from './api.ts';
 import type { Ack } from './errors.ts';
-import type { PositionReport } from './schemas.ts';
+import type { z } from 'zod';
+import { ROLES, type Role } from './domain.ts';
+import { dutyBody, positionReport } from './schemas.ts';
 import type { SlaState } from './sla.ts';
 import type { PackedSnapshot } from './snapshot-codec.ts';
 
@@ -10,6 +12,10 @@ export type LiveScope =
   | { kind: 'street_office'; streetOfficeId: string }
   | { kind: 'grids'; streetOfficeId: string; gridIds: string[] }
   | { kind: 'responder'; streetOfficeId: string; responderId: string; gridIds: string[] };
+
+/** Who holds a live socket: a signed-in role, or a wall screen's display token. */
+export type LivePrincipalKind = Role | 'display';
+export const LIVE_PRINCIPALS: readonly LivePrincipalKind[] = [...ROLES, 'display'];
 
 export interface Snapshot {
   /** Position in the change stream this snapshot is consistent with. */
@@ -56,12 +62,42 @@ export interface ServerToClientEvents {
   'session:ended': (info: { reason: string }) => void;
 }
 
-export interface ClientToServerEvents {
-  'live:resync': (ack: (res: Ack<PackedSnapshot>) => void) => void;
-  'time:ping': (ack: (res: Ack<{ serverTime: string }>) => void) => void;
-  'location:report': (report: PositionReport, ack: (res: Ack<{ accepted: true }>) => void) => void;
-  'duty:set': (body: { onDuty: boolean }, ack: (res: Ack<ResponderView>) => void) => void;
+/**
+ * Every event a client may send, declared once: its payload schema (null = no payload), who may send it, and how
+ * often. The server's socket boundary (server/live/boundary.ts) parses each message against this table before any
+ * handler runs; the fuzz tests read it to know what to attack. A message is always `[event, payload?, ack]`.
+ */
+export const CLIENT_EVENTS = {
+  'live:resync': { payload: null, allow: LIVE_PRINCIPALS, rate: { perS: 0.1, burst: 3 } },
+  'time:ping': { payload: null, allow: LIVE_PRINCIPALS, rate: { perS: 1, burst: 10 } },
+  'location:report': { payload: positionReport, allow: ['responder'], rate: { perS: 20, burst: 60 } },
+  'duty:set': { payload: dutyBody, allow: ['responder'], rate: { perS: 1, burst: 10 } },
+} as const satisfies Record<string, ClientEventSpec>;
+export type ClientEvent = keyof typeof CLIENT_EVENTS;
+
+export interface ClientEventSpec {
+  payload: z.ZodType | null;
+  /** Roles (and 'display' for wall-screen tokens) that may send it; anyone else gets a forbidden ack. */
+  allow: readonly LivePrincipalKind[];
+  /** Token bucket per socket: sustained messages per second and burst. */
+  rate: { perS: number; burst: number };
 }
+
+/** What each client event answers with, in its ack's `data`. */
+export interface ClientEventResults {
+  'live:resync': PackedSnapshot;
+  'time:ping': { serverTime: string };
+  'location:report': { accepted: true };
+  'duty:set': ResponderView;
+}
+
+type PayloadOf<E extends ClientEvent> = (typeof CLIENT_EVENTS)[E]['payload'] extends z.ZodType<infer T> ? T : never;
+export type ClientEventPayload<E extends ClientEvent> = PayloadOf<E>;
+export type ClientToServerEvents = {
+  [E in ClientEvent]: (typeof CLIENT_EVENTS)[E]['payload'] extends null
+    ? (ack: (res: Ack<ClientEventResults[E]>) => void) => void
+    : (payload: PayloadOf<E>, ack: (res: Ack<ClientEventResults[E]>) => void) => void;
+};
 
 export interface SocketData {
   userId: string | null;
@@ -69,12 +105,9 @@ export interface SocketData {
   displayTokenId: string | null;
   scope: LiveScope;
   role: Me['role'] | 'display';
+  /** The client's address as the server decided it (trusted proxies only). */
+  address: string;
 }
-
-export const LIVE_EVENTS = {
-  snapshot: 'live:snapshot', delta: 'live:delta', positions: 'positions:batch', metrics: 'metrics:update',
-  sessionEnded: 'session:ended', resync: 'live:resync', timePing: 'time:ping', location: 'location:report', duty: 'duty:set',
-} as const satisfies Record<string, keyof ServerToClientEvents | keyof ClientToServerEvents>;
 
 /** The interval at which positions are coalesced, persisted and broadcast. */
 export const POSITION_FLUSH_MS = 100;

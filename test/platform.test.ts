@@ -6,6 +6,10 @@ import { loadConfig, testConfig } from '../server/config.ts';
 import { migrate, migrationFiles } from '../server/db/migrate.ts';
 import { createApp } from '../server/app.ts';
 import { freshDatabase } from './helpers/db.ts';
+import { assertNoDemoCredentials } from '../server/demo/guard.ts';
+import { hashPassword } from '../server/auth/passwords.ts';
+import { anyFreePort, startEmbedded } from '../server/db/embedded.ts';
+import net from 'node:net';
 
 const P = suite('platform');
 
@@ -54,13 +58,46 @@ P('configuration: defaults, and bad values named with the reason', () => {
   assert.is(c.port, 3000);
   assert.is(c.simulate, true);
   assert.is(c.databaseUrl, null);
+  assert.is(c.seedDemo, true);
   assert.is(loadConfig({ SIMULATE: 'off' }).simulate, false);
+  // A real database gets no demo seed and no simulation unless asked for.
+  const real = loadConfig({ DATABASE_URL: 'postgres://db.example/gridops' });
+  assert.is(real.seedDemo, false);
+  assert.is(real.simulate, false);
+  assert.is(loadConfig({ DATABASE_URL: 'postgres://db.example/gridops', SEED_DEMO: 'true' }).seedDemo, true);
   const bad = (env: Record<string, string>) => { try { loadConfig(env); return ''; } catch (e) { return (e as Error).message; } };
   assert.match(bad({ PORT: 'eighty' }), /PORT="eighty"/);
   assert.match(bad({ SIMULATE: 'maybe' }), /SIMULATE="maybe"/);
   assert.match(bad({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL=.*must start with postgres:\/\//);
   assert.match(bad({ TILE_URL: 'http://tiles/x.png' }), /TILE_URL.*\{z\}/);
   assert.match(bad({ TILE_CRS: 'bd09' }), /TILE_CRS/);
+});
+
+P('production mode refuses a database whose demo accounts still have the demo password, unless told', async () => {
+  const db = await freshDatabase();
+  try {
+    const refusal = await assertNoDemoCredentials(db.sql, { production: true, allowDemoAccounts: false }).then(() => '', (e: Error) => e.message);
+    assert.match(refusal, /admin, duty, manager still sign in with the demo password/);
+    await assertNoDemoCredentials(db.sql, { production: false, allowDemoAccounts: false });
+    await assertNoDemoCredentials(db.sql, { production: true, allowDemoAccounts: true });
+    const hash = await hashPassword('a real password, long enough');
+    await db.sql`UPDATE users SET password_hash = ${hash} WHERE username IN ('admin', 'duty', 'manager')`;
+    await assertNoDemoCredentials(db.sql, { production: true, allowDemoAccounts: false });
+  } finally {
+    await db.drop();
+  }
+});
+
+P('the embedded PostgreSQL names the cause when its port is taken', async () => {
+  const port = await anyFreePort();
+  const squatter = net.createServer().listen(port, '127.0.0.1');
+  await new Promise((r) => squatter.once('listening', r));
+  try {
+    const why = await startEmbedded('/tmp/gridops-never-created', port).then(() => '', (e: Error) => e.message);
+    assert.match(why, new RegExp(`port ${port} on 127.0.0.1 is in use by another process`));
+  } finally {
+    squatter.close();
+  }
 });
 
 P.run();

@@ -5,7 +5,7 @@ import type { Me } from '../../shared/api.ts';
 import type { LiveScope } from '../../shared/events.ts';
 
 export type Principal =
-  | { kind: 'user'; userId: string; sessionId: string; role: Role; streetOfficeId: string; responderId: string | null; gridIds: string[]; displayName: string; username: string }
+  | { kind: 'user'; userId: string; sessionId: string; sessionExpiresAt: string | null; role: Role; streetOfficeId: string; responderId: string | null; gridIds: string[]; displayName: string; username: string }
   | { kind: 'display'; displayTokenId: string; streetOfficeId: string };
 
 /** Roles that run the office and may act on tickets. */

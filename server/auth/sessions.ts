@@ -23,7 +23,7 @@ export async function deleteSession(sql: Sql, sessionId: string): Promise<void> 
   await sql`DELETE FROM sessions WHERE id = ${sessionId}`;
 }
 
-interface UserRow { session_id: string; user_id: string; username: string; role: Role; display_name: string; street_office_id: string; responder_id: string | null; grid_ids: string[] }
+interface UserRow { session_id: string; expires_at: Date | null; user_id: string; username: string; role: Role; display_name: string; street_office_id: string; responder_id: string | null; grid_ids: string[] }
 
 /** The principal behind a session token, or null if unknown, expired or the account is disabled. */
 export async function principalFromSession(sql: Sql, token: string): Promise<Principal | null> {
@@ -37,7 +37,7 @@ export async function principalForUser(sql: Sql, userId: string): Promise<Princi
 
 async function principalWhere(sql: Sql, where: postgres.PendingQuery<postgres.Row[]>, sessionless = false): Promise<Principal | null> {
   const rows = await sql<UserRow[]>`
-    SELECT coalesce(s.id, 0)::text AS session_id, u.id AS user_id, u.username, u.role, u.display_name, u.street_office_id, u.responder_id,
+    SELECT coalesce(s.id, 0)::text AS session_id, s.expires_at, u.id AS user_id, u.username, u.role, u.display_name, u.street_office_id, u.responder_id,
       CASE WHEN u.role = 'responder'
         THEN ARRAY(SELECT grid_id::text FROM responder_grids WHERE responder_id = u.responder_id ORDER BY grid_id)
         ELSE ARRAY(SELECT grid_id::text FROM user_grids WHERE user_id = u.id ORDER BY grid_id) END AS grid_ids
@@ -45,7 +45,7 @@ async function principalWhere(sql: Sql, where: postgres.PendingQuery<postgres.Ro
     WHERE ${where} AND NOT u.disabled`;
   const r = rows[0];
   if (!r) return null;
-  return { kind: 'user', sessionId: r.session_id, userId: r.user_id, username: r.username, role: r.role, displayName: r.display_name, streetOfficeId: r.street_office_id, responderId: r.responder_id, gridIds: r.grid_ids };
+  return { kind: 'user', sessionId: r.session_id, sessionExpiresAt: r.expires_at?.toISOString() ?? null, userId: r.user_id, username: r.username, role: r.role, displayName: r.display_name, streetOfficeId: r.street_office_id, responderId: r.responder_id, gridIds: r.grid_ids };
 }
 
 export async function principalFromDisplayToken(sql: Sql, token: string): Promise<Principal | null> {

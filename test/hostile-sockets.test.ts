@@ -1,0 +1,113 @@
+// Hostile and buggy socket clients: every malformed message is answered with an error ack (or dropped when it has no
+// ack) and the process never sees an exception; connections are capped; sockets end with their credential.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestServer, waitFor, type LiveClient, type TestServer } from './helpers/server.ts';
+import { responderUser } from './helpers/fixtures.ts';
+
+const H = suite<{ s: TestServer; crashes: unknown[]; onCrash: (e: unknown) => void }>('hostile sockets');
+
+type Raw = { timeout(ms: number): { emitWithAck(e: string, ...args: unknown[]): Promise<any> }; emit(e: string, ...args: unknown[]): void };
+const raw = (s: LiveClient) => s as unknown as Raw;
+
+H.before(async (ctx) => {
+  ctx.crashes = [];
+  ctx.onCrash = (e) => ctx.crashes.push(e);
+  process.on('uncaughtException', ctx.onCrash);
+  process.on('unhandledRejection', ctx.onCrash);
+  ctx.s = await startTestServer({ config: { maxSocketsPerUser: 3, maxSocketsPerDisplay: 4 } });
+});
+H.after(async ({ s, onCrash }) => {
+  process.off('uncaughtException', onCrash);
+  process.off('unhandledRejection', onCrash);
+  await s.close();
+});
+H.after.each(({ crashes }) => { assert.equal(crashes, [], 'no client message reached the process as an exception'); });
+
+async function connected(s: TestServer, auth: { cookie?: string; displayToken?: string }): Promise<LiveClient> {
+  const c = s.socket(auth);
+  await waitFor(c, 'live:snapshot', () => true, 5000);
+  return c;
+}
+
+H('a display socket sending an extra argument, or its ack first, gets an error ack and the server lives', async ({ s }) => {
+  const wall = raw(await connected(s, { displayToken: s.displayToken }));
+  for (const event of ['time:ping', 'live:resync']) {
+    const res = await wall.timeout(2000).emitWithAck(event, 1);
+    assert.is(res.ok, false, event);
+    assert.is(res.error.code, 'bad_request');
+    assert.match(res.error.message, /argument/);
+  }
+  // Ack not last: the function is the first argument, a number the last. Nothing to answer; the socket stays usable.
+  wall.emit('time:ping', () => { throw new Error('never called'); }, 1);
+  const pong = await wall.timeout(2000).emitWithAck('time:ping');
+  assert.is(pong.ok, true);
+  assert.is((await s.api('GET', '/healthz')).status, 200);
+});
+
+H('a display socket may not send responders\' events; payloads of the wrong shape are refused by name', async ({ s }) => {
+  const wall = raw(await connected(s, { displayToken: s.displayToken }));
+  const duty = await wall.timeout(2000).emitWithAck('duty:set', { onDuty: true });
+  assert.is(duty.error.code, 'forbidden');
+  const phone = raw(await connected(s, { cookie: await s.login('r010') }));
+  for (const bad of [null, 7, 'x', [], { onDuty: 'yes' }, { onDuty: true, extra: 1 }, new Uint8Array([1, 2, 3])]) {
+    const res = await phone.timeout(2000).emitWithAck('duty:set', bad);
+    assert.is(res.ok, false, JSON.stringify(bad));
+    assert.is(res.error.code, 'bad_request');
+  }
+  const missing = await phone.timeout(2000).emitWithAck('duty:set');
+  assert.match(missing.error.message, /payload and an acknowledgement/);
+});
+
+H('a responder\'s position with a bad ack or extra arguments cannot break the flush loop; later points are stored and acked', async ({ s }) => {
+  const cookie = await s.login('r011');
+  await s.api('POST', '/api/duty', { cookie, body: { onDuty: true } });
+  const { responderId } = await responderUser(s.sql, 'r011');
+  const phone = raw(await connected(s, { cookie }));
+  const point = (lat: number) => ({ lat, lng: 116.84, accuracy: 10, at: new Date().toISOString() });
+  phone.emit('location:report', point(38.3), 'not-a-function');
+  phone.emit('location:report', point(38.301), { ack: true });
+  const extra = await phone.timeout(2000).emitWithAck('location:report', point(38.302), 'extra');
+  assert.is(extra.error.code, 'bad_request');
+  const stale = await phone.timeout(2000).emitWithAck('location:report', { ...point(38.303), at: '2001-01-01T00:00:00Z' });
+  assert.is(stale.error.field, 'at');
+  const ok = await phone.timeout(3000).emitWithAck('location:report', point(38.304));
+  assert.equal(ok, { ok: true, data: { accepted: true } });
+  const [latest] = await s.sql<{ lat: number }[]>`SELECT lat FROM latest_positions WHERE responder_id = ${responderId}`;
+  assert.is(latest.lat, 38.304, 'the acked point is in the database');
+  const stored = await s.sql`SELECT 1 FROM positions WHERE responder_id = ${responderId} AND lat IN (38.3, 38.301, 38.302)`;
+  assert.is(stored.length, 0, 'refused messages stored nothing');
+});
+
+H('a flood of resyncs costs at most one snapshot read a second and is refused past its limit', async ({ s }) => {
+  const wall = raw(await connected(s, { displayToken: s.displayToken }));
+  const results = await Promise.all(Array.from({ length: 10 }, () => wall.timeout(5000).emitWithAck('live:resync')));
+  const served = results.filter((r) => r.ok), refused = results.filter((r) => !r.ok);
+  assert.ok(served.length >= 1 && served.length <= 3, `served ${served.length}`);
+  assert.ok(refused.every((r) => ['rate_limited', 'conflict'].includes(r.error.code)));
+  assert.ok(refused.length >= 7);
+});
+
+H('connections per account and per display link are capped; the next one is refused with a reason', async ({ s }) => {
+  const cookie = await s.login('duty');
+  const mine = [await connected(s, { cookie }), await connected(s, { cookie }), await connected(s, { cookie })];
+  const fourth = s.socket({ cookie });
+  const err = await new Promise<Error>((r) => fourth.on('connect_error', r));
+  assert.match(err.message, /^rate_limited: too many live connections for this account/);
+  mine[0].close();
+  await new Promise((r) => setTimeout(r, 100));
+  await connected(s, { cookie });
+});
+
+H('a socket ends when its session expires', async ({ s }) => {
+  const cookie = await s.login('manager');
+  const sock = await connected(s, { cookie });
+  await s.sql`UPDATE sessions SET expires_at = now() + interval '3 seconds' WHERE user_id = (SELECT id FROM users WHERE username = 'manager')`;
+  // The socket learned its expiry at the handshake: a new one is needed to see the shortened session.
+  sock.close();
+  const again = await connected(s, { cookie });
+  const ended = await waitFor<{ reason: string }>(again, 'session:ended', () => true, 6000);
+  assert.is(ended.reason, 'session expired');
+});
+
+H.run();
