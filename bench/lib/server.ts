@@ -40,7 +40,9 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
     cwd: root,
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: dataDir,
-      SIMULATE: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn', METRICS_TOKEN, ...env,
+      SIMULATE: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn', METRICS_TOKEN,
+      // Every generated client comes from 127.0.0.1, 200 dashboards share one display link: no connection caps here.
+      MAX_SOCKETS_PER_ADDRESS: '0', MAX_SOCKETS_PER_DISPLAY: '0', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
