@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
@@ -13,19 +12,21 @@ import type { Config } from './config.ts';
 import type { Sql } from './db/connect.ts';
 import type { AppState, Deps, Io } from './http/types.ts';
 import { errorBoundary } from './http/errors.ts';
-import { registerHealthRoutes } from './http/health.ts';
-import { createOpsMetrics, registerOpsMetricsRoute } from './http/ops-metrics.ts';
+import { healthRoutes } from './http/health.ts';
+import { createOpsMetrics, opsMetricsRoutes } from './http/ops-metrics.ts';
+import { mountRoutes, type Route } from './http/routes.ts';
 import { serveClient } from './http/static.ts';
 import { authenticate } from './auth/middleware.ts';
-import { registerAuthRoutes } from './auth/routes.ts';
-import { registerTicketRoutes } from './tickets/routes.ts';
-import { registerGridRoutes } from './grids/routes.ts';
-import { registerCatalogRoutes } from './catalog/routes.ts';
-import { registerResponderRoutes } from './responders/routes.ts';
-import { registerMetricRoutes } from './metrics/routes.ts';
-import { registerDispatchRoutes } from './dispatch/routes.ts';
+import { authRoutes } from './auth/routes.ts';
+import { ticketRoutes } from './tickets/routes.ts';
+import { gridRoutes } from './grids/routes.ts';
+import { catalogRoutes } from './catalog/routes.ts';
+import { responderRoutes } from './responders/routes.ts';
+import { metricRoutes } from './metrics/routes.ts';
+import { dispatchRoutes } from './dispatch/routes.ts';
 import { createChangeStream } from './live/stream.ts';
-import { attachLive, originAllowed } from './live/socket.ts';
+import { attachLive } from './live/socket.ts';
+import { originAllowed } from './http/origin.ts';
 import { createPositionIngest, type PositionIngest } from './locations/ingest.ts';
 import { createJobs } from './jobs.ts';
 
@@ -44,6 +45,8 @@ export interface GridOpsApp {
   server: http.Server;
   io: Io;
   deps: Deps;
+  /** Every REST route with who may call it: mounted once, read by the fuzz and access-matrix tests. */
+  routes: readonly Route[];
   ingest: PositionIngest;
   start(): Promise<void>;
   listen(port: number, host?: string): Promise<number>;
@@ -61,7 +64,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 10_000,
     pingTimeout: 8_000,
-    allowRequest: (req, cb) => cb(originAllowed(req, config.allowedOrigins) ? null : 'origin not allowed', originAllowed(req, config.allowedOrigins)),
+    allowRequest: (req, cb) => { const ok = originAllowed(req, config); cb(ok ? null : 'origin not allowed', ok); },
   });
   let pool: pg.Pool | null = null;
   if (databaseUrl) {
@@ -78,18 +81,13 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
 
   app.on('error', (err) => log.debug({ err }, 'koa error'));
   app.use(errorBoundary(log));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
   app.use(authenticate(sql));
+  const routes: Route[] = [
+    ...healthRoutes(deps), ...opsMetricsRoutes(deps), ...authRoutes(deps), ...ticketRoutes(deps), ...gridRoutes(deps),
+    ...catalogRoutes(deps), ...responderRoutes(deps), ...metricRoutes(deps), ...dispatchRoutes(deps),
+  ];
   const router = new Router<AppState>();
-  registerHealthRoutes(router, deps);
-  registerOpsMetricsRoute(router, deps);
-  registerAuthRoutes(router, deps);
-  registerTicketRoutes(router, deps);
-  registerGridRoutes(router, deps);
-  registerCatalogRoutes(router, deps);
-  registerResponderRoutes(router, deps);
-  registerMetricRoutes(router, deps);
-  registerDispatchRoutes(router, deps);
+  mountRoutes(router, routes, deps);
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(serveClient(distDir));
@@ -101,7 +99,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   attachLive(io, deps, ingest);
 
   return {
-    server, io, deps, ingest,
+    server, io, deps, routes, ingest,
     async start() {
       await stream.start();
       ingest.start();

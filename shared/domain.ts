@@ -2,6 +2,13 @@
 
 export const ROLES = ['admin', 'duty', 'leader', 'manager', 'responder'] as const;
 export type Role = (typeof ROLES)[number];
+/** Roles that run the office and act on tickets (dispatch, escalate, close …). */
+export const OFFICE_ROLES = ['admin', 'duty', 'leader'] as const satisfies readonly Role[];
+/** The street office's staff: the office roles and the managers who read their figures. */
+export const STAFF_ROLES = [...OFFICE_ROLES, 'manager'] as const satisfies readonly Role[];
+/** Who may report a ticket from inside the product (residents report through their own public page). */
+export const REPORTER_ROLES = [...OFFICE_ROLES, 'responder'] as const satisfies readonly Role[];
+
 export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   admin: { zh: '管理员', en: 'Administrator' },
   duty: { zh: '街道值班员', en: 'Duty staff' },

@@ -1,5 +1,5 @@
 // The ticket status machine: which action, by which role, from which status, with which fields.
-import type { Role } from './domain.ts';
+import { OFFICE_ROLES, type Role } from './domain.ts';
 
 export const TICKET_STATUSES = ['reported', 'dispatched', 'accepted', 'responded', 'resolved', 'closed', 'escalated', 'rejected', 'reopened'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -58,7 +58,7 @@ export interface TransitionRule {
   to: TicketStatus | 'same' | 'back';
 }
 
-const OFFICE: readonly Actor[] = ['admin', 'duty', 'leader'];
+const OFFICE: readonly Actor[] = OFFICE_ROLES;
 
 /**
  * The machine. A responder may act only on their own offer or assignment; that ownership rule is
@@ -77,6 +77,9 @@ export const TRANSITIONS: Record<TicketAction, TransitionRule> = {
   reject: { from: ['reported', 'dispatched', 'reopened'], by: OFFICE, requires: ['reason'], to: 'rejected' },
   reopen: { from: ['resolved', 'closed'], by: OFFICE, requires: ['reason'], to: 'reopened' },
 };
+
+/** Every role that may take some action on a ticket: the REST action route is open to these and no others. */
+export const ACTING_ROLES = [...new Set(Object.values(TRANSITIONS).flatMap((r) => r.by))].filter((a): a is Role => a !== 'system');
 
 /** Extra constraints a responder's action has beyond the table (checked with the ticket's row). */
 export const RESPONDER_ONLY_FROM: Partial<Record<TicketAction, readonly TicketStatus[]>> = {

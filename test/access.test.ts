@@ -91,19 +91,33 @@ A('a manager reads everything and changes nothing', async ({ s, myTicket, mine }
   assert.is((await s.api('GET', '/api/metrics/report?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z', { cookie: m })).status, 200);
 });
 
-A('a display token reads the street office and cannot write anything', async ({ s, myTicket, mine }) => {
+A('a display link reads only the live stream: the REST API, tickets\' history and photos stay closed to it', async ({ s, myTicket, mine }) => {
   const h = { authorization: `Display ${s.displayToken}` };
-  assert.is((await s.api('GET', '/api/tickets', { headers: h })).status, 200);
-  assert.is((await s.api('GET', `/api/tickets/${myTicket}`, { headers: h })).status, 200);
-  assert.is((await s.api('POST', '/api/tickets', { headers: h, body: newTicket(mine) })).status, 403);
-  assert.is((await s.api('POST', `/api/tickets/${myTicket}/reject`, { headers: h, body: { reason: 'x' } })).status, 403);
-  assert.is((await s.api('POST', `/api/tickets/${myTicket}/rating`, { headers: h, body: { rating: 1 } })).status, 403);
-  assert.is((await s.api('POST', '/api/duty', { headers: h, body: { onDuty: true } })).status, 403);
-  assert.is((await s.api('GET', '/api/tickets', { headers: { authorization: 'Display not-a-token' } })).status, 401);
+  for (const path of ['/api/tickets', `/api/tickets/${myTicket}`, '/api/responders', '/api/me', `/api/dispatch/tickets/${myTicket}/linked`]) {
+    assert.is((await s.api('GET', path, { headers: h })).status, 401, path);
+    assert.is((await s.api('GET', `${path}?token=${s.displayToken}`)).status, 401, `${path}?token=`);
+  }
+  assert.is((await s.api('POST', '/api/tickets', { headers: h, body: newTicket(mine) })).status, 401);
+  assert.is((await s.api('POST', `/api/tickets/${myTicket}/reject`, { headers: h, body: { reason: 'x' } })).status, 401);
   const sock = s.socket({ displayToken: s.displayToken });
   await waitFor(sock, 'live:snapshot');
   const res = await sock.timeout(2000).emitWithAck('duty:set', { onDuty: true });
-  assert.equal(res, { ok: false, error: { code: 'forbidden', message: 'only responders on duty share their location' } });
+  assert.equal(res, { ok: false, error: { code: 'forbidden', message: 'display may not send duty:set' } });
+});
+
+A('a retried link-report answers only with tickets the caller may see (a used key is no way into another grid)', async ({ s, duty, leader, mine, theirs, myTicket, theirTicket }) => {
+  const key = 'shared-link-key-42';
+  const call = (g: typeof mine, duplicateOf: string) => ({ ...newTicket(g), channel: 'hotline', duplicateOf });
+  const first = await s.api('POST', '/api/dispatch/link-report', { cookie: duty, body: call(theirs, theirTicket), headers: { 'idempotency-key': key } });
+  assert.is(first.status, 201);
+  const replay = await s.api('POST', '/api/dispatch/link-report', { cookie: leader, body: call(mine, myTicket), headers: { 'idempotency-key': key } });
+  assert.is(replay.status, 403, JSON.stringify(replay.body));
+  assert.not.ok(JSON.stringify(replay.body).includes(theirTicket), 'nothing of the other grid\'s ticket is in the answer');
+  // A key that made an ordinary ticket is not a link record.
+  const plainKey = 'plain-ticket-key-43';
+  await s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(mine), headers: { 'idempotency-key': plainKey } });
+  const misuse = await s.api('POST', '/api/dispatch/link-report', { cookie: duty, body: call(mine, myTicket), headers: { 'idempotency-key': plainKey } });
+  assert.is(misuse.status, 409);
 });
 
 A('logging out ends the session and disconnects its live sockets at once', async ({ s }) => {

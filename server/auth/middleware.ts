@@ -1,18 +1,15 @@
-// Attaches the principal (session cookie, or a display token for wall screens) to every request.
+// Attaches the principal behind the session cookie to every request. Display tokens are not accepted here: a wall
+// screen's link reads only the live stream (the socket handshake takes it), never the REST API.
 import type { Context, Next } from 'koa';
 import type { Sql } from '../db/connect.ts';
-import { principalFromDisplayToken, principalFromSession, SESSION_COOKIE } from './sessions.ts';
+import { principalFromSession, SESSION_COOKIE } from './sessions.ts';
+
+const TOKEN_MAX = 200;
 
 export function authenticate(sql: Sql) {
   return async (ctx: Context, next: Next) => {
     const session = ctx.cookies.get(SESSION_COOKIE);
-    if (session) ctx.state.principal = (await principalFromSession(sql, session)) ?? undefined;
-    if (!ctx.state.principal) {
-      // Wall screens send `Authorization: Display <token>`; a link may also carry ?token= for GETs.
-      const header = ctx.get('authorization');
-      const token = header.startsWith('Display ') ? header.slice(8).trim() : ctx.method === 'GET' ? (ctx.query.token as string | undefined) : undefined;
-      if (token) ctx.state.principal = (await principalFromDisplayToken(sql, token)) ?? undefined;
-    }
+    if (session && session.length <= TOKEN_MAX) ctx.state.principal = (await principalFromSession(sql, session)) ?? undefined;
     await next();
   };
 }

@@ -8,8 +8,8 @@ export type Principal =
   | { kind: 'user'; userId: string; sessionId: string; sessionExpiresAt: string | null; role: Role; streetOfficeId: string; responderId: string | null; gridIds: string[]; displayName: string; username: string }
   | { kind: 'display'; displayTokenId: string; streetOfficeId: string };
 
-/** Roles that run the office and may act on tickets. */
-export const OFFICE_ROLES: readonly Role[] = ['admin', 'duty', 'leader'];
+/** A signed-in user (as opposed to a wall screen's display link). */
+export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 
 export function toMe(p: Principal): Me | null {
   if (p.kind !== 'user') return null;
@@ -21,18 +21,6 @@ export function liveScope(p: Principal): LiveScope {
   if (p.role === 'leader') return { kind: 'grids', streetOfficeId: p.streetOfficeId, gridIds: p.gridIds };
   if (p.role === 'responder') return { kind: 'responder', streetOfficeId: p.streetOfficeId, responderId: p.responderId!, gridIds: p.gridIds };
   return { kind: 'street_office', streetOfficeId: p.streetOfficeId };
-}
-
-export function requireUser(p: Principal | undefined): Extract<Principal, { kind: 'user' }> {
-  if (!p) throw new AppError('unauthorized', 'sign in first');
-  if (p.kind !== 'user') throw new AppError('forbidden', 'a display token is read-only');
-  return p;
-}
-
-export function requireRole(p: Principal | undefined, roles: readonly Role[]): Extract<Principal, { kind: 'user' }> {
-  const u = requireUser(p);
-  if (!roles.includes(u.role)) throw new AppError('forbidden', `this needs one of the roles: ${roles.join(', ')}`);
-  return u;
 }
 
 /**

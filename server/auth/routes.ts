@@ -1,52 +1,60 @@
 // Sign in, sign out, who am I. Signing out also disconnects that session's live sockets on every instance.
-import type { AppRouter, Deps } from '../http/types.ts';
+import type { Deps } from '../http/types.ts';
 import { AppError } from '../../shared/errors.ts';
+import { ROLES } from '../../shared/domain.ts';
 import { loginBody } from '../../shared/schemas.ts';
+import { route, type Route } from '../http/routes.ts';
 import { parse, parseId } from '../http/validate.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
 import { createSession, deleteSession, SESSION_COOKIE } from './sessions.ts';
-import { requireUser, toMe } from './principal.ts';
+import { toMe } from './principal.ts';
 import { principalFromSession } from './sessions.ts';
 import { sessionRoom, userRoom } from '../live/rooms.ts';
 
-export function registerAuthRoutes(router: AppRouter, { sql, config, io }: Deps) {
-  router.post('/api/auth/login', async (ctx) => {
-    const body = parse(loginBody, ctx.request.body);
-    const [user] = await sql<{ id: string; password_hash: string; disabled: boolean }[]>`
-      SELECT id, password_hash, disabled FROM users WHERE username = ${body.username}`;
-    const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), body.password);
-    if (!user || !ok) throw new AppError('unauthorized', 'wrong username or password');
-    if (user.disabled) throw new AppError('forbidden', 'this account is disabled');
-    const session = await createSession(sql, user.id, config.sessionTtlHours);
-    ctx.cookies.set(SESSION_COOKIE, session.token, {
-      httpOnly: true, sameSite: 'strict', expires: session.expiresAt, secure: ctx.secure, overwrite: true,
-    });
-    ctx.body = toMe((await principalFromSession(sql, session.token))!);
-  });
-
-  router.post('/api/auth/logout', async (ctx) => {
-    const p = requireUser(ctx.state.principal);
-    await deleteSession(sql, p.sessionId);
-    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', expires: new Date(0) });
-    io.to(sessionRoom(p.sessionId)).emit('session:ended', { reason: 'logged out' });
-    io.in(sessionRoom(p.sessionId)).disconnectSockets(true);
-    ctx.status = 204;
-  });
-
-  router.get('/api/me', (ctx) => {
-    ctx.body = toMe(requireUser(ctx.state.principal));
-  });
-
-  /** Disabling an account ends its sessions and live sockets at once. */
-  router.post('/api/users/:id/disable', async (ctx) => {
-    const p = requireUser(ctx.state.principal);
-    if (p.role !== 'admin') throw new AppError('forbidden', 'only an administrator may disable accounts');
-    const id = parseId(ctx.params.id);
-    const rows = await sql`UPDATE users SET disabled = true WHERE id = ${id} AND street_office_id = ${p.streetOfficeId} RETURNING id`;
-    if (rows.length === 0) throw new AppError('not_found', 'no such user');
-    await sql`DELETE FROM sessions WHERE user_id = ${id}`;
-    io.to(userRoom(id)).emit('session:ended', { reason: 'account disabled' });
-    io.in(userRoom(id)).disconnectSockets(true);
-    ctx.status = 204;
-  });
+export function authRoutes({ sql, config, io }: Deps): Route[] {
+  return [
+    route({
+      method: 'POST', path: '/api/auth/login', allow: ['public'],
+      async handler(ctx) {
+        const body = parse(loginBody, ctx.request.body);
+        const [user] = await sql<{ id: string; password_hash: string; disabled: boolean }[]>`
+          SELECT id, password_hash, disabled FROM users WHERE username = ${body.username}`;
+        const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), body.password);
+        if (!user || !ok) throw new AppError('unauthorized', 'wrong username or password');
+        if (user.disabled) throw new AppError('forbidden', 'this account is disabled');
+        const session = await createSession(sql, user.id, config.sessionTtlHours);
+        ctx.cookies.set(SESSION_COOKIE, session.token, {
+          httpOnly: true, sameSite: 'strict', expires: session.expiresAt, secure: ctx.secure, overwrite: true,
+        });
+        ctx.body = toMe((await principalFromSession(sql, session.token))!);
+      },
+    }),
+    route({
+      method: 'POST', path: '/api/auth/logout', allow: ROLES, body: 'none',
+      async handler(ctx, p) {
+        await deleteSession(sql, p.sessionId);
+        ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', expires: new Date(0) });
+        io.to(sessionRoom(p.sessionId)).emit('session:ended', { reason: 'logged out' });
+        io.in(sessionRoom(p.sessionId)).disconnectSockets(true);
+        ctx.status = 204;
+      },
+    }),
+    route({
+      method: 'GET', path: '/api/me', allow: ROLES,
+      handler(ctx, p) { ctx.body = toMe(p); },
+    }),
+    /** Disabling an account ends its sessions and live sockets at once. */
+    route({
+      method: 'POST', path: '/api/users/:id/disable', allow: ['admin'], body: 'none',
+      async handler(ctx, p) {
+        const id = parseId(ctx.params.id);
+        const rows = await sql`UPDATE users SET disabled = true WHERE id = ${id} AND street_office_id = ${p.streetOfficeId} RETURNING id`;
+        if (rows.length === 0) throw new AppError('not_found', 'no such user');
+        await sql`DELETE FROM sessions WHERE user_id = ${id}`;
+        io.to(userRoom(id)).emit('session:ended', { reason: 'account disabled' });
+        io.in(userRoom(id)).disconnectSockets(true);
+        ctx.status = 204;
+      },
+    }),
+  ];
 }

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
 import type { Sql } from '../db/connect.ts';
-import type { Principal } from './principal.ts';
+import type { Principal, UserPrincipal } from './principal.ts';
 import type { Role } from '../../shared/domain.ts';
 
 export const SESSION_COOKIE = 'gridops_session';
@@ -26,16 +26,16 @@ export async function deleteSession(sql: Sql, sessionId: string): Promise<void> 
 interface UserRow { session_id: string; expires_at: Date | null; user_id: string; username: string; role: Role; display_name: string; street_office_id: string; responder_id: string | null; grid_ids: string[] }
 
 /** The principal behind a session token, or null if unknown, expired or the account is disabled. */
-export async function principalFromSession(sql: Sql, token: string): Promise<Principal | null> {
+export async function principalFromSession(sql: Sql, token: string): Promise<UserPrincipal | null> {
   return principalWhere(sql, sql`s.token_hash = ${tokenHash(token)} AND s.expires_at > now()`);
 }
 
 /** A user's principal without a session: for server-side actors such as the demo simulator. */
-export async function principalForUser(sql: Sql, userId: string): Promise<Principal | null> {
+export async function principalForUser(sql: Sql, userId: string): Promise<UserPrincipal | null> {
   return principalWhere(sql, sql`s.id IS NULL AND u.id = ${userId}`, true);
 }
 
-async function principalWhere(sql: Sql, where: postgres.PendingQuery<postgres.Row[]>, sessionless = false): Promise<Principal | null> {
+async function principalWhere(sql: Sql, where: postgres.PendingQuery<postgres.Row[]>, sessionless = false): Promise<UserPrincipal | null> {
   const rows = await sql<UserRow[]>`
     SELECT coalesce(s.id, 0)::text AS session_id, s.expires_at, u.id AS user_id, u.username, u.role, u.display_name, u.street_office_id, u.responder_id,
       CASE WHEN u.role = 'responder'

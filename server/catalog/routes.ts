@@ -1,8 +1,9 @@
 // Categories (with their response and resolution targets) and the departments a ticket can be escalated to.
 import type postgres from 'postgres';
-import type { AppRouter, Deps } from '../http/types.ts';
+import type { Deps } from '../http/types.ts';
 import type { CategoryView, DepartmentView } from '../../shared/api.ts';
-import { AppError } from '../../shared/errors.ts';
+import { ROLES } from '../../shared/domain.ts';
+import { route, type Route } from '../http/routes.ts';
 
 type Q = postgres.Sql<Record<string, never>> | postgres.TransactionSql<Record<string, never>>;
 
@@ -17,13 +18,9 @@ export async function departments(q: Q): Promise<DepartmentView[]> {
   return rows.map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en }));
 }
 
-export function registerCatalogRoutes(router: AppRouter, { sql }: Deps) {
-  router.get('/api/categories', async (ctx) => {
-    if (!ctx.state.principal) throw new AppError('unauthorized', 'sign in first');
-    ctx.body = await categories(sql);
-  });
-  router.get('/api/departments', async (ctx) => {
-    if (!ctx.state.principal) throw new AppError('unauthorized', 'sign in first');
-    ctx.body = await departments(sql);
-  });
+export function catalogRoutes({ sql }: Deps): Route[] {
+  return [
+    route({ method: 'GET', path: '/api/categories', allow: ROLES, async handler(ctx) { ctx.body = await categories(sql); } }),
+    route({ method: 'GET', path: '/api/departments', allow: ROLES, async handler(ctx) { ctx.body = await departments(sql); } }),
+  ];
 }

@@ -1,7 +1,7 @@
 // The demo simulation: tickets over the day's rhythm, responders moving at walking/riding speed and playing their
 // part (accept, arrive, resolve; sometimes late, sometimes declining) through the same services real clients use.
 import type { Deps } from '../http/types.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { UserPrincipal } from '../auth/principal.ts';
 import { principalForUser } from '../auth/sessions.ts';
 import { AppError } from '../../shared/errors.ts';
 import { CHANNELS, type Channel } from '../../shared/domain.ts';
@@ -19,7 +19,7 @@ import { HOURLY_WEIGHT, pointInGrid, weighted } from './history.ts';
 const SIM_LOCK = 727004;
 const TICK_MS = 2000;
 
-interface Walker { id: string; userId: string; lat: number; lng: number; speed: number; home: PolygonCoords; principal: Principal; nextReport: number; waypoint: { lat: number; lng: number } | null }
+interface Walker { id: string; userId: string; lat: number; lng: number; speed: number; home: PolygonCoords; principal: UserPrincipal; nextReport: number; waypoint: { lat: number; lng: number } | null }
 
 export interface Simulator { start(): Promise<boolean>; stop(): Promise<void> }
 
@@ -33,7 +33,7 @@ export function createSimulator(deps: Deps, ingest: PositionIngest, opts: { tick
   let timer: NodeJS.Timeout | undefined;
   let lock: Awaited<ReturnType<typeof sql.reserve>> | null = null;
   let stopped = false, busy = false;
-  let duty: Principal | null = null;
+  let duty: UserPrincipal | null = null;
   const perHour = opts.ticketsPerHour ?? 120;
 
   async function setup() {
@@ -107,7 +107,7 @@ export function createSimulator(deps: Deps, ingest: PositionIngest, opts: { tick
     if (plans.size > 5000) plans.clear();
   }
 
-  async function act(ticketId: string, action: TicketAction, by: Principal | null, body: Record<string, unknown>) {
+  async function act(ticketId: string, action: TicketAction, by: UserPrincipal | null, body: Record<string, unknown>) {
     if (!by) return;
     try {
       await applyAction(sql, { ticketId, action, by, body, offerTimeoutS: config.offerTimeoutS });

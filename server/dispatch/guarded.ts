@@ -4,11 +4,11 @@ import type { Sql } from '../db/connect.ts';
 import type { TicketView } from '../../shared/api.ts';
 import type { GuardedOfferBody } from '../../shared/dispatch-api.ts';
 import { AppError } from '../../shared/errors.ts';
-import { assertTicketVisible, type Principal } from '../auth/principal.ts';
+import { assertTicketVisible, type UserPrincipal } from '../auth/principal.ts';
 import { applyActionTx } from '../tickets/lifecycle.ts';
 import { ticketView } from '../tickets/views.ts';
 
-export async function guardedOffer(sql: Sql, p: Principal, ticketId: string, body: GuardedOfferBody, opts: { offerTimeoutS: number; idempotencyKey: string | null }): Promise<TicketView> {
+export async function guardedOffer(sql: Sql, p: UserPrincipal, ticketId: string, body: GuardedOfferBody, opts: { offerTimeoutS: number; idempotencyKey: string | null }): Promise<TicketView> {
   return sql.begin(async (tx) => {
     // The same lock applyAction takes: racing leaders queue here and each sees the other's result.
     const [t] = await tx<{ street_office_id: string; grid_id: string }[]>`SELECT street_office_id, grid_id FROM tickets WHERE id = ${ticketId} FOR UPDATE`;

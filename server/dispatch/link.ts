@@ -8,7 +8,7 @@
 import type { Sql } from '../db/connect.ts';
 import type { LinkReportBody, LinkReportResult } from '../../shared/dispatch-api.ts';
 import { AppError } from '../../shared/errors.ts';
-import { assertTicketVisible, OFFICE_ROLES, type Principal } from '../auth/principal.ts';
+import { assertTicketVisible, type UserPrincipal } from '../auth/principal.ts';
 import { findGridAt } from '../grids/assign.ts';
 import { publish } from '../live/outbox.ts';
 import { actorOf } from '../tickets/create.ts';
@@ -16,12 +16,17 @@ import { appendEvent, tickerEvent } from '../tickets/history.ts';
 import { ticketAudience } from '../tickets/lifecycle.ts';
 import { ticketView } from '../tickets/views.ts';
 
-export async function linkReport(sql: Sql, p: Principal, body: LinkReportBody, idempotencyKey: string | null): Promise<LinkReportResult & { created: boolean }> {
-  if (p.kind !== 'user' || !OFFICE_ROLES.includes(p.role)) throw new AppError('forbidden', 'only office staff link reports to tickets');
+export async function linkReport(sql: Sql, p: UserPrincipal, body: LinkReportBody, idempotencyKey: string | null): Promise<LinkReportResult & { created: boolean }> {
   const key = idempotencyKey ?? body.idempotencyKey ?? null;
-  const answer = async (q: Parameters<typeof ticketView>[0], recordId: string, created: boolean) => ({
-    record: (await ticketView(q, recordId))!, original: (await ticketView(q, body.duplicateOf))!, created,
-  });
+  // A retry answers with what the first request made: the record and the ticket it was linked to then (not what this
+  // body names), each only if the caller may see it.
+  const answer = async (q: Parameters<typeof ticketView>[0], recordId: string, created: boolean) => {
+    const record = (await ticketView(q, recordId))!;
+    if (!record.duplicateOf) throw new AppError('conflict', 'this Idempotency-Key was used for another request');
+    const original = (await ticketView(q, record.duplicateOf))!;
+    for (const t of [record, original]) assertTicketVisible(p, { streetOfficeId: t.streetOfficeId, gridId: t.gridId, involvedResponderIds: [] });
+    return { record, original, created };
+  };
   if (key) {
     const [prior] = await sql<{ id: string }[]>`SELECT id FROM tickets WHERE street_office_id = ${p.streetOfficeId} AND idempotency_key = ${key}`;
     if (prior) return answer(sql, prior.id, false);

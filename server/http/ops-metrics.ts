@@ -3,7 +3,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppError } from '../../shared/errors.ts';
-import type { AppRouter, Deps } from './types.ts';
+import type { Deps } from './types.ts';
+import { route, type Route } from './routes.ts';
 
 export interface OpsMetrics {
   registry: Registry;
@@ -42,8 +43,9 @@ export function createOpsMetrics(io: Deps['io']): OpsMetrics {
   };
 }
 
-export function registerOpsMetricsRoute(router: AppRouter, { config, metrics }: Deps) {
-  router.get('/metrics', async (ctx) => {
+/** Public in the route table: it authenticates with its own bearer token, not a session. */
+export function opsMetricsRoutes({ config, metrics }: Deps): Route[] {
+  return [route({ method: 'GET', path: '/metrics', allow: ['public'], handler: async (ctx) => {
     const token = config.metricsToken;
     if (!token) throw new AppError('not_found', 'metrics are off: set METRICS_TOKEN to enable GET /metrics');
     const given = Buffer.from(/^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] ?? '');
@@ -52,5 +54,5 @@ export function registerOpsMetricsRoute(router: AppRouter, { config, metrics }: 
     }
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
-  });
+  } })];
 }

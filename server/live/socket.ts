@@ -19,14 +19,6 @@ const SNAPSHOT_MIN_INTERVAL_MS = 1000;
 /** setTimeout's limit; a session that lives longer is re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Browsers always send Origin; a cross-site page must not open a socket with the user's cookie. */
-export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true;
-  if (allowed.includes(origin)) return true;
-  try { return new URL(origin).host === req.headers.host; } catch { return false; }
-}
-
 export async function principalFromHandshake(deps: Deps, headers: IncomingMessage['headers'], auth: Record<string, unknown>): Promise<Principal | null> {
   const session = cookieValue(headers.cookie, SESSION_COOKIE);
   if (session) {

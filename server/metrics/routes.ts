@@ -1,9 +1,11 @@
 // Managers' figures: today's board, and a period report grouped by community, grid, category or channel (JSON or CSV).
+import type { Context } from 'koa';
 import { z } from 'zod';
-import type { AppRouter, Deps } from '../http/types.ts';
+import type { Deps } from '../http/types.ts';
+import { STAFF_ROLES } from '../../shared/domain.ts';
+import { route, type Route, type UserPrincipal } from '../http/routes.ts';
 import { AppError } from '../../shared/errors.ts';
 import { computeKpis, type Kpis } from '../../shared/metrics.ts';
-import { requireRole } from '../auth/principal.ts';
 import { parse } from '../http/validate.ts';
 import { kpiBoard } from './kpis.ts';
 
@@ -16,15 +18,13 @@ const reportQuery = z.object({
 
 const MAX_REPORT_DAYS = 366;
 
-export function registerMetricRoutes(router: AppRouter, { sql }: Deps) {
-  router.get('/api/metrics/today', async (ctx) => {
-    const p = ctx.state.principal;
-    if (!p) throw new AppError('unauthorized', 'sign in first');
-    ctx.body = await kpiBoard(sql, p.streetOfficeId);
-  });
+export function metricRoutes({ sql }: Deps): Route[] {
+  return [
+    route({ method: 'GET', path: '/api/metrics/today', allow: STAFF_ROLES, async handler(ctx, p) { ctx.body = await kpiBoard(sql, p.streetOfficeId); } }),
+    route({ method: 'GET', path: '/api/metrics/report', allow: STAFF_ROLES, handler: (ctx, p) => report(ctx, p) }),
+  ];
 
-  router.get('/api/metrics/report', async (ctx) => {
-    const p = requireRole(ctx.state.principal, ['admin', 'duty', 'leader', 'manager']);
+  async function report(ctx: Context, p: UserPrincipal) {
     const q = parse(reportQuery, ctx.query);
     const from = new Date(q.from), to = new Date(q.to);
     if (to <= from) throw new AppError('bad_request', 'to: must be after from', 'to');
@@ -52,7 +52,7 @@ export function registerMetricRoutes(router: AppRouter, { sql }: Deps) {
     } else {
       ctx.body = result;
     }
-  });
+  }
 }
 
 const CSV_COLUMNS: Array<keyof Kpis> = ['reported', 'excluded', 'responseDue', 'respondedOnTime', 'onTimeResponseRate', 'responseP50S', 'responseP90S', 'closureRate', 'onTimeResolutionRate', 'satisfactionRate', 'rated', 'reworkRate', 'escalations'];

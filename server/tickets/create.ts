@@ -3,22 +3,20 @@ import type { Sql } from '../db/connect.ts';
 import type { TicketView } from '../../shared/api.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { CreateTicketBody } from '../../shared/schemas.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal, UserPrincipal } from '../auth/principal.ts';
+import { OFFICE_ROLES } from '../../shared/domain.ts';
 import { findGridAt } from '../grids/assign.ts';
 import { publish } from '../live/outbox.ts';
 import { appendEvent, tickerEvent, type Actor } from './history.ts';
 import { ticketView } from './views.ts';
-
-const MAY_REPORT = ['admin', 'duty', 'leader', 'responder'] as const;
 
 export function actorOf(p: Principal | null, systemLabel = '系统'): Actor {
   if (!p || p.kind !== 'user') return { userId: null, responderId: null, label: systemLabel };
   return { userId: p.userId, responderId: p.responderId, label: p.displayName };
 }
 
-export async function createTicket(sql: Sql, p: Principal, body: CreateTicketBody, idempotencyKey: string | null): Promise<{ ticket: TicketView; created: boolean }> {
-  if (p.kind !== 'user') throw new AppError('forbidden', 'a display token is read-only');
-  if (!(MAY_REPORT as readonly string[]).includes(p.role)) throw new AppError('forbidden', `role ${p.role} may not report tickets`);
+/** Who may report is the route's rule (REPORTER_ROLES); the grid-by-hand and own-grid rules are checked here. */
+export async function createTicket(sql: Sql, p: UserPrincipal, body: CreateTicketBody, idempotencyKey: string | null): Promise<{ ticket: TicketView; created: boolean }> {
   const key = idempotencyKey ?? body.idempotencyKey ?? null;
 
   if (key) {
@@ -34,7 +32,7 @@ export async function createTicket(sql: Sql, p: Principal, body: CreateTicketBod
     let gridId: string | null;
     if (body.gridId) {
       // Picked by hand (the location is outside every grid, or the reporter knows better): office roles only.
-      if (!['admin', 'duty', 'leader'].includes(p.role)) throw new AppError('forbidden', 'only office staff may pick a grid by hand');
+      if (!(OFFICE_ROLES as readonly string[]).includes(p.role)) throw new AppError('forbidden', 'only office staff may pick a grid by hand');
       const [g] = await tx<{ id: string }[]>`SELECT id FROM grids WHERE id = ${body.gridId} AND street_office_id = ${p.streetOfficeId}`;
       if (!g) throw new AppError('bad_request', 'gridId: no such grid in this street office', 'gridId');
       gridId = g.id;

@@ -5,7 +5,7 @@ import type { Sql } from '../db/connect.ts';
 import type { TicketView } from '../../shared/api.ts';
 import { AppError } from '../../shared/errors.ts';
 import { checkTransition, type Actor as MachineActor, type TicketAction, type TicketStatus } from '../../shared/tickets.ts';
-import { assertTicketVisible, type Principal } from '../auth/principal.ts';
+import { assertTicketVisible, type UserPrincipal } from '../auth/principal.ts';
 import { publish, type Audience, type ChangeBody } from '../live/outbox.ts';
 import { refreshDutyStatus } from '../responders/views.ts';
 import { closeOpenOffer, createOffer, offerChange } from '../dispatch/offers.ts';
@@ -14,7 +14,7 @@ import { appendEvent, tickerEvent } from './history.ts';
 import { ticketView } from './views.ts';
 
 type Tx = postgres.TransactionSql<Record<string, never>>;
-export type ActingParty = Principal | { kind: 'system'; label: string };
+export type ActingParty = UserPrincipal | { kind: 'system'; label: string };
 
 export interface ActionInput {
   ticketId: string;
@@ -46,7 +46,6 @@ export async function applyActionTx(tx: Tx, { ticketId, action, by, body = {}, o
   if (by.kind === 'system') role = 'system';
   else {
     assertTicketVisible(by, { streetOfficeId: t.street_office_id, gridId: t.grid_id, involvedResponderIds: [t.assignee_id, t.offered_to].filter((x): x is string => !!x) });
-    if (by.kind === 'display') throw new AppError('forbidden', 'a display token is read-only');
     role = by.role;
     if (idempotencyKey) {
       const fresh = await tx`

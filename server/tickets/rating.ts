@@ -2,7 +2,7 @@
 import type { Sql } from '../db/connect.ts';
 import type { TicketView } from '../../shared/api.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { UserPrincipal } from '../auth/principal.ts';
 import { assertTicketVisible } from '../auth/principal.ts';
 import { publish } from '../live/outbox.ts';
 import { actorOf } from './create.ts';
@@ -10,8 +10,8 @@ import { appendEvent, tickerEvent } from './history.ts';
 import { ticketAudience } from './lifecycle.ts';
 import { ticketView } from './views.ts';
 
-export async function rateTicket(sql: Sql, p: Principal, ticketId: string, body: { rating: number; comment?: string }): Promise<TicketView> {
-  if (p.kind !== 'user' || !['admin', 'duty', 'leader'].includes(p.role)) throw new AppError('forbidden', 'only office staff may record a rating');
+/** Office staff record the rating from a call-back (the route allows OFFICE_ROLES only). */
+export async function rateTicket(sql: Sql, p: UserPrincipal, ticketId: string, body: { rating: number; comment?: string }): Promise<TicketView> {
   return sql.begin(async (tx) => {
     const [t] = await tx<{ status: string; street_office_id: string; grid_id: string }[]>`SELECT status, street_office_id, grid_id FROM tickets WHERE id = ${ticketId} FOR UPDATE`;
     if (!t) throw new AppError('not_found', 'no such ticket');
