@@ -120,6 +120,25 @@ A('a retried link-report answers only with tickets the caller may see (a used ke
   assert.is(misuse.status, 409);
 });
 
+A('writes from another site or as text/plain are refused before they act; same-origin JSON goes through', async ({ s, duty, myTicket }) => {
+  const before = await s.sql<{ status: string; version: number }[]>`SELECT status, version FROM tickets WHERE id = ${myTicket}`;
+  const post = (headers: Record<string, string>, body = JSON.stringify({ reason: 'cross-site' })) =>
+    fetch(`${s.url}/api/tickets/${myTicket}/reject`, { method: 'POST', headers: { cookie: duty, 'content-type': 'application/json', ...headers }, body });
+  const evil = await post({ origin: 'https://evil.example' });
+  assert.is(evil.status, 403);
+  assert.match((await evil.json()).error.message, /cross-site/);
+  assert.is((await post({ 'sec-fetch-site': 'cross-site' })).status, 403);
+  assert.is((await post({ 'sec-fetch-site': 'same-site' })).status, 403, 'a sibling subdomain is another site too');
+  assert.is((await post({ origin: 'null' })).status, 403);
+  const plain = await post({ 'content-type': 'text/plain' });
+  assert.is(plain.status, 415);
+  const after = await s.sql<{ status: string; version: number }[]>`SELECT status, version FROM tickets WHERE id = ${myTicket}`;
+  assert.equal(after, before, 'nothing changed');
+  const own = new URL(s.url);
+  const ok = await post({ origin: own.origin, 'sec-fetch-site': 'same-origin' }, JSON.stringify({ reason: '重复' }));
+  assert.is(ok.status, 200);
+});
+
 A('logging out ends the session and disconnects its live sockets at once', async ({ s }) => {
   const cookie = await s.login('duty');
   const sock = s.socket({ cookie });
