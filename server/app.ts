@@ -13,6 +13,7 @@ import type { Sql } from './db/connect.ts';
 import type { AppState, Deps, Io } from './http/types.ts';
 import { errorBoundary } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
+import { securityHeaders } from './http/headers.ts';
 import { createOpsMetrics, opsMetricsRoutes } from './http/ops-metrics.ts';
 import { mountRoutes, type Route } from './http/routes.ts';
 import { serveClient } from './http/static.ts';
@@ -80,6 +81,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   const deps: Deps = { sql, config, log, io, clustered: !!pool, metrics: createOpsMetrics(io) };
 
   app.on('error', (err) => log.debug({ err }, 'koa error'));
+  app.use(securityHeaders(config));
   app.use(errorBoundary(log));
   app.use(authenticate(sql));
   const routes: Route[] = [

@@ -23,8 +23,11 @@ export function authRoutes({ sql, config, io }: Deps): Route[] {
         if (!user || !ok) throw new AppError('unauthorized', 'wrong username or password');
         if (user.disabled) throw new AppError('forbidden', 'this account is disabled');
         const session = await createSession(sql, user.id, config.sessionTtlHours);
+        // Behind a TLS-terminating proxy the hop to us is plain HTTP: the public URL says the browser's side is not.
+        const secure = ctx.secure || (config.publicUrl?.startsWith('https://') ?? false);
+        if (secure) ctx.cookies.secure = true;
         ctx.cookies.set(SESSION_COOKIE, session.token, {
-          httpOnly: true, sameSite: 'strict', expires: session.expiresAt, secure: ctx.secure, overwrite: true,
+          httpOnly: true, sameSite: 'strict', expires: session.expiresAt, secure, overwrite: true,
         });
         ctx.body = toMe((await principalFromSession(sql, session.token))!);
       },
