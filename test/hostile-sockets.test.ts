@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, waitFor, type LiveClient, type TestServer } from './helpers/server.ts';
 import { responderUser } from './helpers/fixtures.ts';
+import { backlog } from '../server/live/backpressure.ts';
 
 const H = suite<{ s: TestServer; crashes: unknown[]; onCrash: (e: unknown) => void }>('hostile sockets');
 
@@ -15,7 +16,7 @@ H.before(async (ctx) => {
   ctx.onCrash = (e) => ctx.crashes.push(e);
   process.on('uncaughtException', ctx.onCrash);
   process.on('unhandledRejection', ctx.onCrash);
-  ctx.s = await startTestServer({ config: { maxSocketsPerUser: 3, maxSocketsPerDisplay: 4 } });
+  ctx.s = await startTestServer({ config: { maxSocketsPerUser: 3, maxSocketsPerDisplay: 10 } });
 });
 H.after(async ({ s, onCrash }) => {
   process.off('uncaughtException', onCrash);
@@ -108,6 +109,40 @@ H('a socket ends when its session expires', async ({ s }) => {
   const again = await connected(s, { cookie });
   const ended = await waitFor<{ reason: string }>(again, 'session:ended', () => true, 6000);
   assert.is(ended.reason, 'session expired');
+});
+
+H('a wall that stops reading is skipped for position batches instead of queuing them, then cut off; a reading wall keeps getting them', async ({ s }) => {
+  const cookie = await s.login('r020');
+  await s.api('POST', '/api/duty', { cookie, body: { onDuty: true } });
+  const { responderId } = await responderUser(s.sql, 'r020');
+  const frozen = await connected(s, { displayToken: s.displayToken });
+  const calm = await connected(s, { displayToken: s.displayToken });
+  let calmBatches = 0;
+  calm.on('positions:batch', () => calmBatches++);
+  // The frozen wall's process stops reading its TCP socket; the server keeps writing until the kernel's buffers are
+  // full and then queues in the socket's write buffer (16 MB in 64 kB frames here, to get there at once).
+  (frozen as unknown as { io: { engine: { transport: { ws: { _socket: { pause(): void } } } } } }).io.engine.transport.ws._socket.pause();
+  const serverSide = s.app.io.of('/').sockets.get(frozen.id!)!;
+  const queued = () => backlog(serverSide.conn).bytes;
+  for (let i = 0; i < 250; i++) serverSide.emit('positions:batch', new Uint8Array(64 * 1024));
+  await new Promise((r) => setTimeout(r, 200));
+  const behind = queued();
+  assert.ok(behind >= 1024 * 1024, `the frozen wall is behind (${behind} bytes queued)`);
+
+  const report = async () => {
+    const ack = await new Promise((r) => s.app.ingest.report(responderId, { lat: 38.3 + Math.random() * 1e-3, lng: 116.84, accuracy: 5, at: new Date().toISOString() }, r));
+    await s.app.ingest.flush();
+    return ack;
+  };
+  for (let i = 0; i < 5; i++) assert.equal(await report(), { ok: true, data: { accepted: true } });
+  assert.is(queued(), behind, 'no position batch was queued for the frozen wall');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(calmBatches >= 5, `the reading wall got every batch (${calmBatches})`);
+
+  // Far behind on everything (deltas are never skipped): the next flush cuts it off; it will resync when it reads again.
+  for (let i = 0; i < 16; i++) serverSide.emit('positions:batch', new Uint8Array(1024 * 1024));
+  await report();
+  assert.is(serverSide.connected, false, 'disconnected');
 });
 
 H.run();

@@ -7,6 +7,7 @@ import { POSITION_FLUSH_MS, type PositionTuple } from '../../shared/events.ts';
 import { POSITION_MAX_AGE_S, POSITION_MAX_FUTURE_S, type PositionReport } from '../../shared/schemas.ts';
 import { encodePositions } from '../../shared/positions.ts';
 import { positionsGridRoom, positionsOfficeRoom } from '../live/rooms.ts';
+import { backloggedSockets } from '../live/backpressure.ts';
 
 /** receivedAt: this server's clock (epoch ms) when the point came in; `at` is the phone's. */
 interface Point { responderId: string; lat: number; lng: number; accuracy: number; at: number; receivedAt: number; ack?: (res: Ack<{ accepted: true }>) => void }
@@ -115,10 +116,12 @@ export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps)
     }).catch((err) => log.warn({ err }, 'position relay to other instances failed'));
   }
 
-  /** Local sockets only, and only rooms with members here. */
+  /** Local sockets only, only rooms with members here, and not to sockets still sending earlier batches. */
   function emitLocal(packed: Array<[string, Uint8Array]>) {
     const rooms = io.of('/').adapter.rooms;
-    for (const [room, data] of packed) if (rooms.has(room)) io.local.to(room).emit('positions:batch', data);
+    const slow = backloggedSockets(io);
+    const to = (room: string) => (slow.length ? io.local.to(room).except(slow) : io.local.to(room));
+    for (const [room, data] of packed) if (rooms.has(room)) to(room).emit('positions:batch', data);
   }
   io.on('positions:relay', (packed) => emitLocal(packed));
 
