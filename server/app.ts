@@ -25,6 +25,7 @@ import { catalogRoutes } from './catalog/routes.ts';
 import { responderRoutes } from './responders/routes.ts';
 import { metricRoutes } from './metrics/routes.ts';
 import { dispatchRoutes } from './dispatch/routes.ts';
+import { displayRoutes } from './displays/routes.ts';
 import { createChangeStream } from './live/stream.ts';
 import { attachLive } from './live/socket.ts';
 import { originAllowed } from './http/origin.ts';
@@ -86,7 +87,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   app.use(authenticate(sql));
   const routes: Route[] = [
     ...healthRoutes(deps), ...opsMetricsRoutes(deps), ...authRoutes(deps), ...ticketRoutes(deps), ...gridRoutes(deps),
-    ...catalogRoutes(deps), ...responderRoutes(deps), ...metricRoutes(deps), ...dispatchRoutes(deps),
+    ...catalogRoutes(deps), ...responderRoutes(deps), ...metricRoutes(deps), ...dispatchRoutes(deps), ...displayRoutes(deps),
   ];
   const router = new Router<AppState>();
   mountRoutes(router, routes, deps);

@@ -6,7 +6,7 @@ import { migrate } from './db/migrate.ts';
 import { createApp } from './app.ts';
 import { seedDemoIfEmpty } from './demo/seed.ts';
 import { createSimulator } from './demo/simulate.ts';
-import { wallToken } from './display.ts';
+import { wallToken } from './displays/startup-link.ts';
 import { DEMO_PASSWORD } from './demo/data.ts';
 import { assertNoDemoCredentials } from './demo/guard.ts';
 

@@ -164,3 +164,18 @@ export interface CandidateView {
 
 export interface ApiErrorBody { error: { code: string; message: string; field?: string } }
 export interface Page<T> { items: T[]; nextBefore: string | null }
+
+/** A wall-screen link as the administrator manages it; the token itself is shown only once, when it is made. */
+export interface DisplayLinkView {
+  id: string;
+  label: string;
+  /** null = the whole street office. */
+  communityId: string | null;
+  communityName: string | null;
+  createdAt: string;
+  createdBy: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+/** The answer to creating or rotating a link: the only time its token (and so the link) can be read. */
+export interface NewDisplayLink { link: DisplayLinkView; token: string; url: string }

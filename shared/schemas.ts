@@ -94,3 +94,10 @@ export function describeZodError(err: z.ZodError): { field: string; message: str
   const field = issue?.path.join('.') || '(body)';
   return { field, message: `${field}: ${issue?.message ?? 'invalid'}` };
 }
+
+export const createDisplayLinkBody = z.object({
+  label: text(60),
+  /** Omitted: the whole street office; given: only that community's grids. */
+  communityId: id.optional(),
+}).strict();
+export type CreateDisplayLinkBody = z.infer<typeof createDisplayLinkBody>;

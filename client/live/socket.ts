@@ -71,7 +71,8 @@ export function connectLive(store: LiveStore, opts: { displayToken?: string | nu
   let retry: ReturnType<typeof setTimeout> | null = null;
   socket.on('session:ended', () => {
     ended = true;
-    store.disconnected(true, 'sessionEnded');
+    // A wall's link was revoked or rotated: the same words as for a bad link, the wall cannot sign in anyway.
+    store.disconnected(true, opts.displayToken ? 'unauthorized' : 'sessionEnded');
     socket.disconnect();
   });
   socket.on('disconnect', (reason) => {

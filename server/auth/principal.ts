@@ -6,7 +6,8 @@ import type { LiveScope } from '../../shared/events.ts';
 
 export type Principal =
   | { kind: 'user'; userId: string; sessionId: string; sessionExpiresAt: string | null; role: Role; streetOfficeId: string; responderId: string | null; gridIds: string[]; displayName: string; username: string }
-  | { kind: 'display'; displayTokenId: string; streetOfficeId: string };
+  /** A wall-screen link: the whole street office, or one community's grids (gridIds). */
+  | { kind: 'display'; displayTokenId: string; streetOfficeId: string; gridIds: string[] | null };
 
 /** A signed-in user (as opposed to a wall screen's display link). */
 export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
@@ -17,7 +18,7 @@ export function toMe(p: Principal): Me | null {
 }
 
 export function liveScope(p: Principal): LiveScope {
-  if (p.kind === 'display') return { kind: 'street_office', streetOfficeId: p.streetOfficeId };
+  if (p.kind === 'display') return p.gridIds ? { kind: 'grids', streetOfficeId: p.streetOfficeId, gridIds: p.gridIds } : { kind: 'street_office', streetOfficeId: p.streetOfficeId };
   if (p.role === 'leader') return { kind: 'grids', streetOfficeId: p.streetOfficeId, gridIds: p.gridIds };
   if (p.role === 'responder') return { kind: 'responder', streetOfficeId: p.streetOfficeId, responderId: p.responderId!, gridIds: p.gridIds };
   return { kind: 'street_office', streetOfficeId: p.streetOfficeId };

@@ -48,14 +48,30 @@ async function principalWhere(sql: Sql, where: postgres.PendingQuery<postgres.Ro
   return { kind: 'user', sessionId: r.session_id, sessionExpiresAt: r.expires_at?.toISOString() ?? null, userId: r.user_id, username: r.username, role: r.role, displayName: r.display_name, streetOfficeId: r.street_office_id, responderId: r.responder_id, gridIds: r.grid_ids };
 }
 
+/** The wall-screen principal behind a display link's token (and notes that it was used), or null if unknown or revoked. */
 export async function principalFromDisplayToken(sql: Sql, token: string): Promise<Principal | null> {
-  const rows = await sql<{ id: string; street_office_id: string }[]>`
-    SELECT id, street_office_id FROM display_tokens WHERE token_hash = ${tokenHash(token)} AND revoked_at IS NULL`;
-  return rows[0] ? { kind: 'display', displayTokenId: rows[0].id, streetOfficeId: rows[0].street_office_id } : null;
+  const rows = await sql<{ id: string; street_office_id: string; grid_ids: string[] | null }[]>`
+    UPDATE display_tokens d SET last_used_at = now()
+    WHERE token_hash = ${tokenHash(token)} AND revoked_at IS NULL
+    RETURNING id, street_office_id,
+      CASE WHEN community_id IS NULL THEN NULL
+        ELSE ARRAY(SELECT g.id::text FROM grids g WHERE g.community_id = d.community_id ORDER BY g.id) END AS grid_ids`;
+  const r = rows[0];
+  return r ? { kind: 'display', displayTokenId: r.id, streetOfficeId: r.street_office_id, gridIds: r.grid_ids } : null;
+}
+
+type Q = Sql | postgres.TransactionSql<Record<string, never>>;
+
+/** Stores a display link for `token` (only its hash); returns the link's id. */
+export async function insertDisplayToken(q: Q, streetOfficeId: string, label: string, token: string,
+  opts: { communityId?: string | null; createdBy?: string | null } = {}): Promise<string> {
+  const [row] = await q<{ id: string }[]>`INSERT INTO display_tokens (street_office_id, token_hash, label, community_id, created_by)
+    VALUES (${streetOfficeId}, ${tokenHash(token)}, ${label}, ${opts.communityId ?? null}, ${opts.createdBy ?? null}) RETURNING id`;
+  return row.id;
 }
 
 export async function createDisplayToken(sql: Sql, streetOfficeId: string, label: string, token = newToken()): Promise<string> {
-  await sql`INSERT INTO display_tokens (street_office_id, token_hash, label) VALUES (${streetOfficeId}, ${tokenHash(token)}, ${label})`;
+  await insertDisplayToken(sql, streetOfficeId, label, token);
   return token;
 }
 

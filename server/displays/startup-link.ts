@@ -1,8 +1,8 @@
 // The wall-screen link printed at start: its token is kept in DATA_DIR so the link survives restarts.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Sql } from './db/connect.ts';
-import { createDisplayToken, principalFromDisplayToken } from './auth/sessions.ts';
+import type { Sql } from '../db/connect.ts';
+import { createDisplayToken, principalFromDisplayToken } from '../auth/sessions.ts';
 
 export async function wallToken(sql: Sql, dataDir: string, streetOfficeId: string): Promise<string> {
   const file = path.join(dataDir, `display-token-${streetOfficeId}`);
