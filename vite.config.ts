@@ -1,6 +1,8 @@
 // Builds the single-page client (wall screen, dispatch console, phone page) into dist/.
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+import { fieldWorker } from './client/pwa/worker-config.ts';
 
 /**
  * main.ts imports the app chunk only after the wall's socket handshake, and the app imports its pages on demand; links
@@ -40,7 +42,7 @@ function preloadAppChunks(): Plugin {
 
 export default defineConfig({
   root: 'client',
-  plugins: [svelte(), preloadAppChunks()],
+  plugins: [svelte(), preloadAppChunks(), VitePWA(fieldWorker)],
   build: { outDir: '../dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   server: { proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'ws://localhost:3000', ws: true } } },
 });

@@ -243,8 +243,9 @@ B('intake shows possible duplicates nearby and links the call instead of creatin
   await con.click('[data-channel=suggestion_box]');
   await con.selectOption('select[name=category]', 'streetlight');
   await con.fill('textarea[name=description]', '意见箱：3号楼前路灯坏了好几天');
-  const box = (await con.locator('[data-testid=map]').boundingBox())!;
-  await con.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  // The grid's own name marks a spot inside it (the view stays over the grids, so the ticket need not be centred).
+  const label = (await con.locator(`.gridops-label[data-label-id="g${ctx.g.id}"]`).boundingBox())!;
+  await con.mouse.click(label.x + label.width / 2, label.y + label.height / 2);
   await con.locator('[data-testid=intake-location]', { hasText: '1号网格' }).waitFor();
   const dup = con.locator(`[data-testid=duplicates] [data-ticket-id="${orig.id}"]`);
   await dup.waitFor();

@@ -85,6 +85,24 @@ W('the display link shows the street office live, with the bundled CJK font and 
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const ink = await mapInk(page);
   assert.ok(ink.grids > 0.2, `the grids are filled (${ink.grids.toFixed(3)} of the grid canvas painted)`);
+  // The grids fill the map panel (fractional zoom): edge to edge on the side that limits the fit, the legend's
+  // column on the right excepted.
+  const fill = await page.evaluate(() => {
+    const map = document.querySelector('[data-testid=map]')!.getBoundingClientRect();
+    const legend = document.querySelector('[data-testid=map-legend]')?.getBoundingClientRect();
+    const cv = document.querySelector<HTMLCanvasElement>('.leaflet-gridops-grids-pane canvas')!;
+    const cr = cv.getBoundingClientRect();
+    const px = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let y = 0; y < cv.height; y += 2) for (let x = 0; x < cv.width; x += 2) {
+      if (px[(y * cv.width + x) * 4 + 3] === 0) continue;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+    const k = cr.width / cv.width;
+    const room = (legend ? legend.left : map.right) - map.left;
+    return { w: ((x1 - x0) * k) / room, h: ((y1 - y0) * k) / map.height };
+  });
+  assert.ok(Math.max(fill.w, fill.h) > 0.95, `the grids fill the map panel on one side (${fill.w.toFixed(2)} of its width, ${fill.h.toFixed(2)} of its height)`);
 });
 
 W('a new report appears at once: counts, countdown in the closest-to-breach panel, ticker line', async (ctx) => {

@@ -104,6 +104,21 @@ const zh = {
   ticketNo: '工单 #{id}',
   actorSystem: '系统',
   alertNobody: '无人可派',
+  alertNew: '新工单',
+  back: '返回队列',
+  mapShow: '地图',
+  mapHide: '列表',
+  more: '更多',
+  tabDispatch: '派单',
+  tabInfo: '详情',
+  tabActions: '操作',
+  tabTimeline: '记录',
+  filters: '筛选',
+  intakeGps: '用当前位置',
+  intakeGpsBusy: '定位中…',
+  intakeGpsFailed: '无法获取当前位置，请搜索地址或在地图上选点',
+  intakePickOnMap: '在地图上选点',
+  intakeTapMap: '点击地图确定事发位置',
 } as const;
 
 type Key = keyof typeof zh;
@@ -211,6 +226,21 @@ const en: Record<Key, string> = {
   ticketNo: 'Ticket #{id}',
   actorSystem: 'system',
   alertNobody: 'Nobody available',
+  alertNew: 'New ticket',
+  back: 'Back to queue',
+  mapShow: 'Map',
+  mapHide: 'List',
+  more: 'More',
+  tabDispatch: 'Dispatch',
+  tabInfo: 'Details',
+  tabActions: 'Actions',
+  tabTimeline: 'Timeline',
+  filters: 'Filters',
+  intakeGps: 'Use my location',
+  intakeGpsBusy: 'Locating…',
+  intakeGpsFailed: 'No position from this device: search the address or pick it on the map',
+  intakePickOnMap: 'Pick on the map',
+  intakeTapMap: 'Tap the map where it happened',
 };
 
 /** A console string in the current language, with its {name} slots filled. */

@@ -39,6 +39,11 @@ export class LiveStore implements LiveTables {
   /** Server time, ticking once a second: every countdown reads this. */
   now = $state(Date.now());
 
+  /** Server time of the picture restored from this device (last-known.ts) while no live snapshot has come; else null. */
+  restoredAsOf = $state<number | null>(null);
+  /** Counts snapshots and applied changes (not positions): what a saved copy of the picture must keep up with. Not reactive. */
+  changes = 0;
+
   /** Main-thread milliseconds spent applying each recent positions batch (for the bench). */
   readonly positionTimings: number[] = [];
 
@@ -68,14 +73,32 @@ export class LiveStore implements LiveTables {
     const replayed = replayHeld(this, this.sync);
     this.ticker = mergeTicker([], [...snap.ticker, ...tickerEvents(replayed)]);
     this.snapshotCount++;
+    this.changes++;
+    this.restoredAsOf = null;
     this.markData();
     this.setStatus('live');
     return replayed;
   }
 
+  /**
+   * Shows a picture this device kept from an earlier visit (no signal, no snapshot yet): tables and meta as then,
+   * "data as of" its time. The stream's cursor is left alone, so the first live snapshot replaces it all.
+   */
+  restore(snap: Snapshot, asOf: number): void {
+    this.meta = LiveTable.batch([this.tickets, this.responders, this.offers] as LiveTable<unknown, unknown>[], () => applySnapshot(this, newSyncState(), snap));
+    this.me = snap.me;
+    this.kpis = snap.kpis;
+    this.ticker = [];
+    this.snapshotCount++;
+    this.restoredAsOf = asOf;
+    this.lastDataAt = asOf;
+    this.dataAsOf = asOf;
+  }
+
   receiveDelta(batch: DeltaBatch): DeltaOutcome {
     const out = receiveDelta(this, this.sync, batch);
     if (out.kind === 'applied') {
+      if (out.applied.length) this.changes++;
       const events = tickerEvents(out.applied);
       if (events.length) this.ticker = mergeTicker(this.ticker, events);
       this.markData();

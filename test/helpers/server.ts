@@ -25,15 +25,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(opts: { config?: Partial<Config>; start?: boolean; cluster?: boolean } = {}): Promise<TestServer> {
+/** `distDir`: serve another copy of the built client (a test that deploys a new version under a running page). */
+export async function startTestServer(opts: { config?: Partial<Config>; start?: boolean; cluster?: boolean; distDir?: string } = {}): Promise<TestServer> {
   const db = await freshDatabase();
   return serverOn(db, opts);
 }
 
 /** Starts an app over an existing database (a second instance for cluster tests). */
-export async function serverOn(db: { url: string; sql: Sql; drop?(): Promise<void> }, opts: { config?: Partial<Config>; start?: boolean; cluster?: boolean } = {}): Promise<TestServer> {
+export async function serverOn(db: { url: string; sql: Sql; drop?(): Promise<void> }, opts: { config?: Partial<Config>; start?: boolean; cluster?: boolean; distDir?: string } = {}): Promise<TestServer> {
   const config = testConfig(opts.config);
-  const app = createApp({ sql: db.sql, config, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), databaseUrl: opts.cluster ? db.url : null });
+  const app = createApp({ sql: db.sql, config, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), databaseUrl: opts.cluster ? db.url : null, ...(opts.distDir ? { distDir: opts.distDir } : {}) });
   if (opts.start !== false) await app.start();
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
