@@ -74,13 +74,22 @@ export interface OfferView {
 }
 
 export interface TicketDetail extends TicketView {
-  /** Full phone number, present only for office roles and the responder handling the ticket. */
-  reporterPhone: string | null;
+  /**
+   * May this caller reveal the resident's full number (POST /api/tickets/:id/phone)? Office roles in scope and the
+   * responder the ticket is assigned to; every reveal is recorded. No read ever carries the full number by itself.
+   */
+  mayRevealPhone: boolean;
+  /** Who revealed the number, when: shown to office staff (PIPL). */
+  phoneReveals: PhoneRevealView[];
   events: TicketEventView[];
   photos: PhotoView[];
   offers: OfferView[];
   allowedActions: TicketAction[];
 }
+
+export interface PhoneRevealView { by: string; at: string }
+/** The answer to a reveal: the full number (null when the resident left none). */
+export interface RevealedPhone { phone: string | null }
 
 export interface CommunityView { id: string; name: string; nameEn: string }
 export interface GridView {

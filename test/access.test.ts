@@ -78,7 +78,8 @@ A('a responder sees only what is offered or assigned to them', async ({ s, duty,
   await s.api('POST', `/api/tickets/${myTicket}/dispatch`, { cookie: duty, body: { responderId: r.responderId } });
   const seen = await s.api('GET', `/api/tickets/${myTicket}`, { cookie: phone });
   assert.is(seen.status, 200);
-  assert.is(seen.body.reporterPhone, null, 'the number is shown only once the responder has the ticket');
+  assert.is(seen.body.mayRevealPhone, false, 'the number is for the responder who has the ticket, not one offered it');
+  assert.is((await s.api('POST', `/api/tickets/${myTicket}/phone`, { cookie: phone })).status, 403);
   assert.equal(seen.body.allowedActions, ['accept', 'decline']);
   assert.is((await s.api('POST', `/api/tickets/${myTicket}/close`, { cookie: phone, body: {} })).status, 403);
 });
@@ -137,6 +138,26 @@ A('writes from another site or as text/plain are refused before they act; same-o
   const own = new URL(s.url);
   const ok = await post({ origin: own.origin, 'sec-fetch-site': 'same-origin' }, JSON.stringify({ reason: '重复' }));
   assert.is(ok.status, 200);
+});
+
+A('a phone number is masked everywhere until someone handling the ticket reveals it; each reveal is recorded', async ({ s, duty, leader, myTicket, theirTicket }) => {
+  const manager = await s.login('manager');
+  const read = await s.api('GET', `/api/tickets/${myTicket}`, { cookie: manager });
+  assert.is(read.body.reporterPhoneMasked, '138****5678');
+  assert.is(read.body.mayRevealPhone, false);
+  assert.is((await s.api('POST', `/api/tickets/${myTicket}/phone`, { cookie: manager })).status, 403, 'managers read figures, they do not call residents');
+  assert.is((await s.api('POST', `/api/tickets/${theirTicket}/phone`, { cookie: leader })).status, 403, 'not outside the leader\'s grids');
+  const before = (await s.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM phone_reveals WHERE ticket_id = ${myTicket}`)[0].n;
+  assert.equal((await s.api('POST', `/api/tickets/${myTicket}/phone`, { cookie: leader })).body, { phone: '13812345678' });
+  assert.equal((await s.api('POST', `/api/tickets/${myTicket}/phone`, { cookie: duty })).body, { phone: '13812345678' });
+  const rows = await s.sql<{ username: string }[]>`
+    SELECT u.username FROM phone_reveals r JOIN users u ON u.id = r.user_id WHERE r.ticket_id = ${myTicket} ORDER BY r.id OFFSET ${before}`;
+  assert.equal(rows.map((r) => r.username), ['leader01', 'duty']);
+  const shown = await s.api('GET', `/api/tickets/${myTicket}`, { cookie: duty });
+  const names = (await s.sql<{ display_name: string }[]>`SELECT display_name FROM users WHERE username IN ('leader01', 'duty') ORDER BY username DESC`).map((u) => u.display_name);
+  assert.equal(shown.body.phoneReveals.slice(-2).map((r: { by: string }) => r.by), names, 'office staff see who looked');
+  const refused = await s.sql`UPDATE phone_reveals SET at = now() WHERE ticket_id = ${myTicket}`.then(() => 'updated', () => 'refused');
+  assert.is(refused, 'refused', 'the record is append-only');
 });
 
 A('logging out ends the session and disconnects its live sockets at once', async ({ s }) => {

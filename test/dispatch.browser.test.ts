@@ -124,7 +124,9 @@ B('a full round: hotline intake → offer → accept → arrive → resolve with
   await task.waitFor();
   await wallSees(ctx, id, 'accepted');
   await con.locator('[data-testid=panel-status]', { hasText: '已接单' }).waitFor();
-  // Only the responder on the ticket sees the resident's full number.
+  // Only the responder on the ticket may see the resident's full number, and only by asking for it (recorded).
+  assert.match(await task.locator('[data-testid=reporter-phone-masked]').innerText(), /^139\*{4}5678$/);
+  await task.locator('[data-testid=reveal-phone]').click();
   assert.match(await phone.locator('[data-testid=reporter-phone]').innerText(), /^\s*13912345678$/);
   assert.match(await phone.getAttribute('[data-testid=nav-geo]', 'href') ?? '', /^geo:38\.\d+,116\.\d+/);
   await phone.screenshot({ path: path.join(ARTIFACTS, 'phone-task.png') });

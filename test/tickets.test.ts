@@ -24,7 +24,8 @@ T('a report lands in the grid that contains its location, with its history and S
   assert.is(res.body.reporterPhoneMasked, '138****5678');
   assert.is(res.body.reporterPhone, undefined, 'lists never carry the full phone number');
   const detail = await s.api('GET', `/api/tickets/${res.body.id}`, { cookie: duty });
-  assert.is(detail.body.reporterPhone, '13812345678', 'duty staff may call the reporter');
+  assert.is(JSON.stringify(detail.body).includes('13812345678'), false, 'not even the detail carries the full number');
+  assert.is(detail.body.mayRevealPhone, true, 'duty staff may call the reporter');
   assert.equal(detail.body.events.map((e: { action: string }) => e.action), ['report']);
   assert.is(detail.body.events[0].actorLabel, '值班员 王丽');
 });
@@ -66,7 +67,8 @@ T('the whole lifecycle: dispatch → accept → respond → resolve → close, e
   assert.is(r.body.status, 'responded');
   assert.ok(r.body.respondedAt);
   const mine = await s.api('GET', `/api/tickets/${t.id}`, { cookie: phone });
-  assert.is(mine.body.reporterPhone, '13812345678', 'the responder on the ticket may call the resident');
+  assert.is(mine.body.mayRevealPhone, true, 'the responder on the ticket may call the resident');
+  assert.equal((await s.api('POST', `/api/tickets/${t.id}/phone`, { cookie: phone })).body, { phone: '13812345678' });
   assert.is((await s.api('POST', `/api/tickets/${t.id}/resolve`, { cookie: phone, body: { note: '已清理' } })).body.status, 'resolved');
   assert.is((await s.api('POST', `/api/tickets/${t.id}/close`, { cookie: duty, body: {} })).body.status, 'closed');
   assert.is((await s.api('POST', `/api/tickets/${t.id}/rating`, { cookie: duty, body: { rating: 5 } })).body.rating, 5);

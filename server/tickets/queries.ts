@@ -1,7 +1,8 @@
 // Ticket reads for the REST API: lists scoped to the principal, and the full detail with history.
 import type postgres from 'postgres';
 import type { Sql } from '../db/connect.ts';
-import type { TicketDetail, TicketView } from '../../shared/api.ts';
+import type { PhoneRevealView, RevealedPhone, TicketDetail, TicketView } from '../../shared/api.ts';
+import { OFFICE_ROLES } from '../../shared/domain.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { listTicketsQuery } from '../../shared/schemas.ts';
 import { allowedActions } from '../../shared/tickets.ts';
@@ -46,17 +47,39 @@ export async function visibleTicket(sql: Sql, p: Principal, id: string): Promise
 
 export async function ticketDetail(sql: Sql, p: Principal, id: string): Promise<TicketDetail> {
   const t = await visibleTicket(sql, p, id);
-  const [phone] = await sql<{ reporter_phone: string | null }[]>`SELECT reporter_phone FROM tickets WHERE id = ${id}`;
-  // The full number is for the people handling the ticket: office roles and the responder on it.
-  const mayCall = p.kind === 'user' && (['admin', 'duty', 'leader'].includes(p.role) || (p.role === 'responder' && t.assigneeId === p.responderId));
+  const office = p.kind === 'user' && (OFFICE_ROLES as readonly string[]).includes(p.role);
   const photos = await sql<{ id: string; at: Date; content_type: string }[]>`SELECT id, at, content_type FROM ticket_photos WHERE ticket_id = ${id} ORDER BY id`;
   const actor = p.kind === 'display' ? null : p.role;
   return {
     ...t,
-    reporterPhone: mayCall ? phone.reporter_phone : null,
+    mayRevealPhone: mayRevealPhone(p, t),
+    phoneReveals: office ? await phoneReveals(sql, id) : [],
     events: await ticketEvents(sql, id),
     photos: photos.map((ph) => ({ id: ph.id, url: `/api/photos/${ph.id}`, at: ph.at.toISOString(), contentType: ph.content_type })),
     offers: await offersOfTicket(sql, id),
     allowedActions: actor && actor !== 'manager' ? allowedActions({ status: t.status, reopenCount: t.reopenCount }, actor) : [],
   };
+}
+
+/** The people handling a ticket may call the resident: office roles in scope, and the responder it is assigned to. */
+export function mayRevealPhone(p: Principal, t: TicketView): boolean {
+  if (p.kind !== 'user') return false;
+  return (OFFICE_ROLES as readonly string[]).includes(p.role) || (p.role === 'responder' && t.assigneeId === p.responderId);
+}
+
+/** The resident's full number, for someone about to call them; the reveal is recorded in the same transaction. */
+export async function revealPhone(sql: Sql, p: Principal, id: string): Promise<RevealedPhone> {
+  const t = await visibleTicket(sql, p, id);
+  if (p.kind !== 'user' || !mayRevealPhone(p, t)) throw new AppError('forbidden', 'only office staff and the responder handling the ticket may see the number');
+  return sql.begin(async (tx) => {
+    const [row] = await tx<{ reporter_phone: string | null }[]>`SELECT reporter_phone FROM tickets WHERE id = ${id}`;
+    if (row.reporter_phone) await tx`INSERT INTO phone_reveals (ticket_id, user_id) VALUES (${id}, ${p.userId})`;
+    return { phone: row.reporter_phone };
+  });
+}
+
+async function phoneReveals(sql: Sql, ticketId: string): Promise<PhoneRevealView[]> {
+  const rows = await sql<{ by: string; at: Date }[]>`
+    SELECT u.display_name AS by, r.at FROM phone_reveals r JOIN users u ON u.id = r.user_id WHERE r.ticket_id = ${ticketId} ORDER BY r.id`;
+  return rows.map((r) => ({ by: r.by, at: r.at.toISOString() }));
 }

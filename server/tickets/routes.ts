@@ -9,7 +9,7 @@ import { idempotencyKey, parse, parseId } from '../http/validate.ts';
 import { autoDispatchLater } from '../dispatch/auto.ts';
 import { createTicket } from './create.ts';
 import { applyAction } from './lifecycle.ts';
-import { listTickets, ticketDetail } from './queries.ts';
+import { listTickets, revealPhone, ticketDetail } from './queries.ts';
 import { addPhoto, readPhoto, readStoredPhoto } from './photos.ts';
 import { rateTicket } from './rating.ts';
 
@@ -38,6 +38,10 @@ export function ticketRoutes(deps: Deps): Route[] {
     route({
       method: 'GET', path: '/api/tickets/:id', allow: [...STAFF_ROLES, 'responder'],
       async handler(ctx, p) { ctx.body = await ticketDetail(sql, p, parseId(ctx.params.id)); },
+    }),
+    route({
+      method: 'POST', path: '/api/tickets/:id/phone', allow: [...OFFICE_ROLES, 'responder'], body: 'none',
+      async handler(ctx, p) { ctx.body = await revealPhone(sql, p, parseId(ctx.params.id)); },
     }),
     route({
       method: 'POST', path: '/api/tickets/:id/rating', allow: OFFICE_ROLES,
