@@ -30,7 +30,7 @@ async function until<T>(fn: () => Promise<T | null | undefined | false>, ms: num
   for (;;) {
     const v = await fn().catch(() => null);
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    if (Date.now() > end) throw new Error(`timed out: ${what}${serverStderr.length ? `\n  server stderr:\n${serverStderr.join('')}` : ''}`);
     await sleep(100);
   }
 }
@@ -40,8 +40,12 @@ async function login(base: string, username: string): Promise<string> {
   return res.headers.getSetCookie()[0].split(';')[0];
 }
 
+/** What the server processes wrote to stderr lately: read continuously (a full pipe would block the server) and shown when a start times out. */
+const serverStderr: string[] = [];
 function startServerProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.on('data', (b: Buffer) => { serverStderr.push(String(b)); if (serverStderr.length > 40) serverStderr.shift(); });
+  return child;
 }
 
 F('kill -9 while tickets and positions stream: every 201 is in the database, dashboards converge after restart', async () => {
