@@ -1,11 +1,13 @@
-// Periodic work that one instance at a time performs: SLA clock, offer expiry, retention.
+// Periodic work that one instance at a time performs: SLA clock, offer expiry, the auto-dispatch sweeper, retention.
 import type { Deps } from './http/types.ts';
 import { emitSlaTransitions } from './live/clock.ts';
 import { expireOffers } from './dispatch/expiry.ts';
+import { sweepUndispatched } from './dispatch/sweep.ts';
 
 const JOB_LOCK = 727003;
 const TICK_MS = 1000;
 const RETENTION_EVERY_MS = 60_000;
+const SWEEP_EVERY_MS = 5_000;
 
 export interface Jobs { start(): void; stop(): Promise<void>; tick(): Promise<void> }
 
@@ -14,6 +16,7 @@ export function createJobs(deps: Deps): Jobs {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let lastRetention = 0;
+  let lastSweep = 0;
 
   async function tick() {
     // A session-level try-lock on a reserved connection: only one instance runs the jobs at a time.
@@ -24,6 +27,10 @@ export function createJobs(deps: Deps): Jobs {
       try {
         await emitSlaTransitions(sql);
         await expireOffers(deps);
+        if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+          lastSweep = Date.now();
+          await sweepUndispatched(deps);
+        }
         if (Date.now() - lastRetention > RETENTION_EVERY_MS) {
           lastRetention = Date.now();
           await sql`DELETE FROM positions WHERE at < now() - make_interval(days => ${config.locationRetentionDays})`;

@@ -12,7 +12,7 @@ import { candidatesFor } from './candidates.ts';
 const SYSTEM = { kind: 'system' as const, label: '自动派单' };
 
 /** Offers the ticket to the next best available candidate; returns the responder offered, or null. */
-export async function autoDispatch(deps: Pick<Deps, 'sql' | 'config' | 'log'>, ticketId: string): Promise<string | null> {
+export async function autoDispatch(deps: Pick<Deps, 'sql' | 'config' | 'log'>, ticketId: string, opts: { alertIfNone?: boolean } = {}): Promise<string | null> {
   const { sql, config } = deps;
   const [t] = await sql<{ status: TicketStatus; enabled: boolean }[]>`
     SELECT t.status, (c.auto_dispatch AND g.auto_dispatch) AS enabled
@@ -33,7 +33,7 @@ export async function autoDispatch(deps: Pick<Deps, 'sql' | 'config' | 'log'>, t
       throw e;
     }
   }
-  await alertLeader(deps, ticketId);
+  if (opts.alertIfNone !== false) await alertLeader(deps, ticketId);
   return null;
 }
 
