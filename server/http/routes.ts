@@ -9,11 +9,13 @@ import type { Principal, UserPrincipal } from '../auth/principal.ts';
 import type { AppRouter, Deps } from './types.ts';
 import { sameOriginRequest } from './origin.ts';
 
-/** Who may call a route: signed-in roles, 'display' (a wall-screen link), or 'public' (anyone, signed in or not). */
-export type Caller = Role | 'display' | 'public';
+/**
+ * Who may call a route: signed-in roles, or 'public' (anyone, signed in or not). A wall screen's display link is not a
+ * caller of REST at all (auth/middleware.ts never takes it): it reads only the live stream.
+ */
+export type Caller = Role | 'public';
 export type { UserPrincipal };
-type PrincipalFor<A extends readonly Caller[]> =
-  'public' extends A[number] ? Principal | undefined : 'display' extends A[number] ? Principal : UserPrincipal;
+type PrincipalFor<A extends readonly Caller[]> = 'public' extends A[number] ? Principal | undefined : UserPrincipal;
 
 /**
  * What a route reads from its body: `json` (parsed, `application/json` required), `raw` (the handler reads the
@@ -50,9 +52,9 @@ export function callerAllowed(allow: readonly Caller[], p: Principal | undefined
   if (allow.length === 0) return new AppError('forbidden', 'this endpoint is closed');
   if (allow.includes('public')) return null;
   if (!p) return new AppError('unauthorized', 'sign in first');
-  if (p.kind === 'display') return allow.includes('display') ? null : new AppError('forbidden', 'a display link only shows the live wall');
+  if (p.kind === 'display') return new AppError('unauthorized', 'a display link only shows the live wall; sign in first');
   if (!allow.includes(p.role)) {
-    const roles = allow.filter((a): a is Role => a !== 'display' && a !== 'public');
+    const roles = allow.filter((a): a is Role => a !== 'public');
     return new AppError('forbidden', `this needs one of the roles: ${roles.join(', ')}`);
   }
   return null;
