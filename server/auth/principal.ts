@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { Role } from '../../shared/domain.ts';
 import type { Me } from '../../shared/api.ts';
 import type { LiveScope } from '../../shared/events.ts';
+import { sees, ticketAudience } from '../../shared/visibility.ts';
 
 export type Principal =
   | { kind: 'user'; userId: string; sessionId: string; sessionExpiresAt: string | null; role: Role; streetOfficeId: string; responderId: string | null; gridIds: string[]; displayName: string; username: string }
@@ -17,7 +18,8 @@ export function toMe(p: Principal): Me | null {
   return { id: p.userId, username: p.username, role: p.role, displayName: p.displayName, streetOfficeId: p.streetOfficeId, responderId: p.responderId, gridIds: p.gridIds };
 }
 
-export function liveScope(p: Principal): LiveScope {
+/** The scope a principal reads in (shared/visibility.ts says what each scope sees). */
+export function scopeOf(p: Principal): LiveScope {
   if (p.kind === 'display') return p.gridIds ? { kind: 'grids', streetOfficeId: p.streetOfficeId, gridIds: p.gridIds } : { kind: 'street_office', streetOfficeId: p.streetOfficeId };
   if (p.role === 'leader') return { kind: 'grids', streetOfficeId: p.streetOfficeId, gridIds: p.gridIds };
   if (p.role === 'responder') return { kind: 'responder', streetOfficeId: p.streetOfficeId, responderId: p.responderId!, gridIds: p.gridIds };
@@ -25,12 +27,12 @@ export function liveScope(p: Principal): LiveScope {
 }
 
 /**
- * May `p` see a ticket of this street office and grid (and, for responders, with this involvement)?
- * Another street office's ticket reads as not found; an out-of-scope one in the same office as forbidden.
+ * May `p` see this ticket (the shared rule)? Another street office's ticket reads as not found; one outside the
+ * caller's scope in the same office as forbidden.
  */
-export function assertTicketVisible(p: Principal, t: { streetOfficeId: string; gridId: string; involvedResponderIds: string[] }): void {
+export function assertTicketVisible(p: Principal, t: Parameters<typeof ticketAudience>[0]): void {
   if (t.streetOfficeId !== p.streetOfficeId) throw new AppError('not_found', 'no such ticket');
-  if (p.kind === 'display') return;
-  if (p.role === 'leader' && !p.gridIds.includes(t.gridId)) throw new AppError('forbidden', 'this ticket is outside your grids');
-  if (p.role === 'responder' && !t.involvedResponderIds.includes(p.responderId!)) throw new AppError('forbidden', 'this ticket is not offered or assigned to you');
+  const scope = scopeOf(p);
+  if (sees(scope, ticketAudience(t))) return;
+  throw new AppError('forbidden', scope.kind === 'responder' ? 'this ticket is not offered or assigned to you' : 'this ticket is outside your grids');
 }

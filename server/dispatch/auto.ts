@@ -8,6 +8,7 @@ import { appendEvent, tickerEvent } from '../tickets/history.ts';
 import { publish } from '../live/outbox.ts';
 import { ticketView } from '../tickets/views.ts';
 import { candidatesFor } from './candidates.ts';
+import { ticketAudience } from '../../shared/visibility.ts';
 
 const SYSTEM = { kind: 'system' as const, label: '自动派单' };
 
@@ -43,7 +44,7 @@ async function alertLeader({ sql }: Pick<Deps, 'sql'>, ticketId: string) {
     if (!row) return;
     const ev = await appendEvent(tx, { ticketId, action: 'alert', from: row.status, to: row.status, actor: { userId: null, responderId: null, label: SYSTEM.label }, reason: 'no available responder' });
     const ticket = (await ticketView(tx, ticketId))!;
-    await publish(tx, [{ audience: { streetOfficeId: ticket.streetOfficeId, gridIds: [ticket.gridId] }, change: { kind: 'ticket', ticket, event: tickerEvent(ticket, 'alert', SYSTEM.label, ev.at) } }]);
+    await publish(tx, [{ audience: ticketAudience(ticket), change: { kind: 'ticket', ticket, event: tickerEvent(ticket, 'alert', SYSTEM.label, ev.at) } }]);
   });
 }
 

@@ -5,8 +5,9 @@ import type { TicketView } from '../../shared/api.ts';
 import type { DuplicateView, duplicatesQuery } from '../../shared/dispatch-api.ts';
 import { distanceM } from '../../shared/geo.ts';
 import { LIVE_STATUSES } from '../../shared/tickets.ts';
-import type { Principal } from '../auth/principal.ts';
-import { scopeWhere, visibleTicket } from '../tickets/queries.ts';
+import { scopeOf, type Principal } from '../auth/principal.ts';
+import { ticketsInScope } from '../auth/scope-sql.ts';
+import { visibleTicket } from '../tickets/queries.ts';
 import { selectTickets, toTicketView } from '../tickets/views.ts';
 
 const M_PER_DEG_LAT = 111_320;
@@ -19,7 +20,7 @@ const MAX_RESULTS = 10;
 export async function findDuplicates(sql: Sql, p: Principal, q: z.infer<typeof duplicatesQuery>): Promise<DuplicateView[]> {
   const dLat = q.radiusM / M_PER_DEG_LAT;
   const dLng = q.radiusM / (M_PER_DEG_LAT * Math.max(0.01, Math.cos((q.lat * Math.PI) / 180)));
-  const rows = await selectTickets(sql, sql`${scopeWhere(sql, p)}
+  const rows = await selectTickets(sql, sql`${ticketsInScope(sql, scopeOf(p))}
     AND t.category = ${q.category} AND t.status = ANY(${LIVE_STATUSES as string[]})
     AND t.lat BETWEEN ${q.lat - dLat} AND ${q.lat + dLat} AND t.lng BETWEEN ${q.lng - dLng} AND ${q.lng + dLng}
     ${q.excludeId ? sql`AND t.id <> ${q.excludeId}` : sql``}`, sql`ORDER BY t.id DESC LIMIT 200`);
@@ -33,6 +34,6 @@ export async function findDuplicates(sql: Sql, p: Principal, q: z.infer<typeof d
 /** Reports recorded as duplicates of a ticket (other callers about the same problem), oldest first. */
 export async function linkedReports(sql: Sql, p: Principal, ticketId: string): Promise<TicketView[]> {
   await visibleTicket(sql, p, ticketId);
-  const rows = await selectTickets(sql, sql`${scopeWhere(sql, p)} AND t.duplicate_of = ${ticketId}`, sql`ORDER BY t.id LIMIT 100`);
+  const rows = await selectTickets(sql, sql`${ticketsInScope(sql, scopeOf(p))} AND t.duplicate_of = ${ticketId}`, sql`ORDER BY t.id LIMIT 100`);
   return rows.map(toTicketView);
 }

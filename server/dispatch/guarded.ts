@@ -11,9 +11,9 @@ import { ticketView } from '../tickets/views.ts';
 export async function guardedOffer(sql: Sql, p: UserPrincipal, ticketId: string, body: GuardedOfferBody, opts: { offerTimeoutS: number; idempotencyKey: string | null }): Promise<TicketView> {
   return sql.begin(async (tx) => {
     // The same lock applyAction takes: racing leaders queue here and each sees the other's result.
-    const [t] = await tx<{ street_office_id: string; grid_id: string }[]>`SELECT street_office_id, grid_id FROM tickets WHERE id = ${ticketId} FOR UPDATE`;
+    const [t] = await tx<{ street_office_id: string; grid_id: string; assignee_id: string | null }[]>`SELECT street_office_id, grid_id, assignee_id FROM tickets WHERE id = ${ticketId} FOR UPDATE`;
     if (!t) throw new AppError('not_found', 'no such ticket');
-    assertTicketVisible(p, { streetOfficeId: t.street_office_id, gridId: t.grid_id, involvedResponderIds: [] });
+    assertTicketVisible(p, { streetOfficeId: t.street_office_id, gridId: t.grid_id, assigneeId: t.assignee_id });
     const [open] = await tx<{ id: string; responder_id: string; name: string }[]>`
       SELECT o.id, o.responder_id, r.name FROM offers o JOIN responders r ON r.id = o.responder_id
       WHERE o.ticket_id = ${ticketId} AND o.status = 'offered'`;

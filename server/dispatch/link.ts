@@ -13,7 +13,7 @@ import { findGridAt } from '../grids/assign.ts';
 import { publish } from '../live/outbox.ts';
 import { actorOf } from '../tickets/create.ts';
 import { appendEvent, tickerEvent } from '../tickets/history.ts';
-import { ticketAudience } from '../tickets/lifecycle.ts';
+import { ticketAudience } from '../../shared/visibility.ts';
 import { ticketView } from '../tickets/views.ts';
 
 export async function linkReport(sql: Sql, p: UserPrincipal, body: LinkReportBody, idempotencyKey: string | null): Promise<LinkReportResult & { created: boolean }> {
@@ -24,7 +24,7 @@ export async function linkReport(sql: Sql, p: UserPrincipal, body: LinkReportBod
     const record = (await ticketView(q, recordId))!;
     if (!record.duplicateOf) throw new AppError('conflict', 'this Idempotency-Key was used for another request');
     const original = (await ticketView(q, record.duplicateOf))!;
-    for (const t of [record, original]) assertTicketVisible(p, { streetOfficeId: t.streetOfficeId, gridId: t.gridId, involvedResponderIds: [] });
+    for (const t of [record, original]) assertTicketVisible(p, t);
     return { record, original, created };
   };
   if (key) {
@@ -36,7 +36,7 @@ export async function linkReport(sql: Sql, p: UserPrincipal, body: LinkReportBod
     const [orig] = await tx<{ id: string; street_office_id: string; grid_id: string; assignee_id: string | null }[]>`
       SELECT id, street_office_id, grid_id, assignee_id FROM tickets WHERE id = ${body.duplicateOf} FOR UPDATE`;
     if (!orig) throw new AppError('not_found', 'duplicateOf: no such ticket', 'duplicateOf');
-    assertTicketVisible(p, { streetOfficeId: orig.street_office_id, gridId: orig.grid_id, involvedResponderIds: [] });
+    assertTicketVisible(p, { streetOfficeId: orig.street_office_id, gridId: orig.grid_id, assigneeId: orig.assignee_id });
     const [category] = await tx<{ urgency: string; response_target_s: number; resolution_target_s: number }[]>`
       SELECT urgency, response_target_s, resolution_target_s FROM categories WHERE code = ${body.category}`;
     if (!category) throw new AppError('bad_request', `category: unknown category "${body.category}"`, 'category');

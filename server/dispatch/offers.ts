@@ -16,7 +16,7 @@ export function toOfferView(r: OfferRow): OfferView {
 }
 
 export function offerChange(o: OfferView, t: { street_office_id: string; grid_id: string }): { audience: Audience; change: ChangeBody } {
-  return { audience: { streetOfficeId: t.street_office_id, gridIds: [t.grid_id], responderId: o.responderId }, change: { kind: 'offer', offer: o } };
+  return { audience: { streetOfficeId: t.street_office_id, gridIds: [t.grid_id], responderIds: [o.responderId] }, change: { kind: 'offer', offer: o } };
 }
 
 export async function createOffer(tx: Tx, { ticket, responderId, by, timeoutS }: {

@@ -25,7 +25,7 @@ export async function emitSlaTransitions(sql: Sql): Promise<number> {
         AND reported_at + make_interval(secs => response_target_s) < ${state.now}
       ORDER BY at`;
     const items: Array<{ audience: Audience; change: ChangeBody }> = due.map((d) => ({
-      audience: { streetOfficeId: d.street_office_id, gridIds: [d.grid_id] },
+      audience: { streetOfficeId: d.street_office_id, gridIds: [d.grid_id], responderIds: [] },
       change: { kind: 'sla', ticketId: d.id, state: d.state, at: d.at.toISOString() },
     }));
     await publish(tx, items);

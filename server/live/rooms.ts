@@ -1,5 +1,5 @@
-// Room names. Each socket joins exactly one "live" room named by its scope (so a delta chain has one cursor),
-// plus position rooms, and session/user rooms used to disconnect it.
+// Room names, made and read only here. Each socket joins exactly one "live" room named by its scope (so a delta
+// chain has one cursor), plus position rooms, and session/user/display/address rooms used to cap and disconnect it.
 import type { LiveScope } from '../../shared/events.ts';
 
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
@@ -17,14 +17,24 @@ export function liveRoom(scope: LiveScope): string {
   return `live:${scope.streetOfficeId}:r:${scope.responderId}`;
 }
 
-export type ParsedLiveRoom = { streetOfficeId: string } & ({ kind: 'so' } | { kind: 'g'; gridIds: Set<string> } | { kind: 'r'; responderId: string });
-
-export function parseLiveRoom(room: string): ParsedLiveRoom | null {
+/** The scope a live room is named for: liveRoom's inverse (room names are made and read only here). */
+export function scopeOfRoom(room: string): LiveScope | null {
   const m = /^live:(\d+):(so|g|r)(?::(.*))?$/.exec(room);
   if (!m) return null;
-  if (m[2] === 'so') return { streetOfficeId: m[1], kind: 'so' };
-  if (m[2] === 'g') return { streetOfficeId: m[1], kind: 'g', gridIds: new Set((m[3] ?? '').split(',').filter(Boolean)) };
-  return { streetOfficeId: m[1], kind: 'r', responderId: m[3] ?? '' };
+  if (m[2] === 'so') return { kind: 'street_office', streetOfficeId: m[1] };
+  if (m[2] === 'g') return { kind: 'grids', streetOfficeId: m[1], gridIds: (m[3] ?? '').split(',').filter(Boolean) };
+  // A responder room's scope carries no grids: what a responder sees is what concerns them (shared/visibility.ts).
+  return { kind: 'responder', streetOfficeId: m[1], responderId: m[3] ?? '', gridIds: [] };
+}
+
+/** Live rooms whose scope sees KPI boards: every room of the street office but responders'. */
+export function officeBoardRooms(rooms: Iterable<string>, streetOfficeId: string): string[] {
+  const out: string[] = [];
+  for (const room of rooms) {
+    const scope = scopeOfRoom(room);
+    if (scope && scope.streetOfficeId === streetOfficeId && scope.kind !== 'responder') out.push(room);
+  }
+  return out;
 }
 
 /** Position broadcasts (latest-wins, unsequenced) go to a street-office room and per-grid rooms. */
@@ -35,12 +45,4 @@ export function positionRooms(scope: LiveScope): string[] {
   if (scope.kind === 'street_office') return [positionsOfficeRoom(scope.streetOfficeId)];
   if (scope.kind === 'grids') return scope.gridIds.map(positionsGridRoom);
   return [];
-}
-
-/** Does a change addressed to (street office, grids, responder) reach this live room? */
-export function reaches(room: ParsedLiveRoom, change: { streetOfficeId: string; gridIds: string[]; responderId: string | null }): boolean {
-  if (room.streetOfficeId !== change.streetOfficeId) return false;
-  if (room.kind === 'so') return true;
-  if (room.kind === 'g') return change.gridIds.some((g) => room.gridIds.has(g));
-  return change.responderId === room.responderId;
 }

@@ -11,6 +11,7 @@ import { openOffersFor } from '../dispatch/offers.ts';
 import { selectResponders, toResponderView } from '../responders/views.ts';
 import { recentTicker } from '../tickets/history.ts';
 import { selectTickets, toTicketView } from '../tickets/views.ts';
+import { offersInScope, respondersInScope, ticketsInScope } from '../auth/scope-sql.ts';
 
 export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, me: Me | null): Promise<Snapshot> {
   return sql.begin('isolation level repeatable read read only', async (tx) => {
@@ -18,16 +19,11 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
     const so = scope.streetOfficeId;
     const [office] = await tx<{ id: string; name: string; name_en: string; center_lat: number; center_lng: number }[]>`SELECT id, name, name_en, center_lat, center_lng FROM street_offices WHERE id = ${so}`;
     const gridScope = scope.kind === 'grids' ? scope.gridIds : null;
-
-    const ticketWhere = scope.kind === 'responder'
-      ? tx`t.street_office_id = ${so} AND t.status = ANY(${LIVE_STATUSES as string[]}) AND (t.assignee_id = ${scope.responderId} OR o.responder_id = ${scope.responderId})`
-      : tx`t.street_office_id = ${so} AND t.status = ANY(${LIVE_STATUSES as string[]}) ${gridScope ? tx`AND t.grid_id = ANY(${gridScope}::bigint[])` : tx``}`;
-    const responderWhere = scope.kind === 'responder'
-      ? tx`r.id = ${scope.responderId}`
-      : tx`r.street_office_id = ${so} AND r.duty_status <> 'off_duty' ${gridScope ? tx`AND EXISTS (SELECT 1 FROM responder_grids x WHERE x.responder_id = r.id AND x.grid_id = ANY(${gridScope}::bigint[]))` : tx``}`;
-    const offerWhere = scope.kind === 'responder'
-      ? tx`o.responder_id = ${scope.responderId}`
-      : tx`t.street_office_id = ${so} ${gridScope ? tx`AND t.grid_id = ANY(${gridScope}::bigint[])` : tx``}`;
+    // Who sees what is the shared rule (auth/scope-sql.ts); the live screens add their own: open tickets only, and
+    // responders on duty only (a responder always sees themselves).
+    const ticketWhere = tx`${ticketsInScope(tx, scope)} AND t.status = ANY(${LIVE_STATUSES as string[]})`;
+    const responderWhere = scope.kind === 'responder' ? respondersInScope(tx, scope) : tx`${respondersInScope(tx, scope)} AND r.duty_status <> 'off_duty'`;
+    const offerWhere = offersInScope(tx, scope);
 
     // Issued together: postgres.js pipelines them on the transaction's connection, so the database works on the
     // next query while this process parses the rows of the last (10,000 responders, thousands of tickets).

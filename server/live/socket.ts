@@ -5,7 +5,7 @@ import type { Deps, Io } from '../http/types.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { LiveScope } from '../../shared/events.ts';
 import { encodeSnapshot, type PackedSnapshot } from '../../shared/snapshot-codec.ts';
-import { liveScope, toMe, type Principal } from '../auth/principal.ts';
+import { scopeOf, toMe, type Principal } from '../auth/principal.ts';
 import { cookieValue, principalFromDisplayToken, principalFromSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { toAppError } from '../http/errors.ts';
 import { setDuty } from '../responders/duty.ts';
@@ -93,7 +93,7 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
       principals.set(socket, p);
       socket.data = {
         userId: p.kind === 'user' ? p.userId : null, sessionId: p.kind === 'user' ? p.sessionId : null,
-        displayTokenId: p.kind === 'display' ? p.displayTokenId : null, scope: liveScope(p), role: p.kind === 'user' ? p.role : 'display',
+        displayTokenId: p.kind === 'display' ? p.displayTokenId : null, scope: scopeOf(p), role: p.kind === 'user' ? p.role : 'display',
         address,
       };
       next();

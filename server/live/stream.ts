@@ -3,10 +3,11 @@
 import type { Deps } from '../http/types.ts';
 import type { Change } from '../../shared/events.ts';
 import { CHANGES_CHANNEL } from './outbox.ts';
-import { parseLiveRoom, reaches } from './rooms.ts';
+import { officeBoardRooms, scopeOfRoom } from './rooms.ts';
+import { sees } from '../../shared/visibility.ts';
 import { kpiBoard } from '../metrics/kpis.ts';
 
-interface Row { seq: string; street_office_id: string; grid_ids: string[]; responder_id: string | null; payload: Omit<Change, 'seq'> }
+interface Row { seq: string; street_office_id: string; grid_ids: string[]; responder_ids: string[]; payload: Omit<Change, 'seq'> }
 
 const BATCH = 500;
 const POLL_MS = 1000;
@@ -42,7 +43,7 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
       // A read that hangs (a connection lost mid-query) must not stop the stream: give up on it and read again.
       const rows = await Promise.race([
         sql<Row[]>`
-          SELECT seq::text, street_office_id::text, grid_ids::text[], responder_id::text, payload
+          SELECT seq::text, street_office_id::text, grid_ids::text[], responder_ids::text[], payload
           FROM changes WHERE seq > ${cursor} ORDER BY seq LIMIT ${BATCH}`,
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('change stream read timed out')), READ_TIMEOUT_MS).unref()),
       ]);
@@ -56,11 +57,11 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
   function deliver(rows: Row[]) {
     const rooms = io.of('/').adapter.rooms;
     for (const room of rooms.keys()) {
-      const parsed = parseLiveRoom(room);
-      if (!parsed) continue;
+      const scope = scopeOfRoom(room);
+      if (!scope) continue;
       const changes: Change[] = [];
       for (const r of rows) {
-        if (reaches(parsed, { streetOfficeId: r.street_office_id, gridIds: r.grid_ids, responderId: r.responder_id })) {
+        if (sees(scope, { streetOfficeId: r.street_office_id, gridIds: r.grid_ids, responderIds: r.responder_ids })) {
           changes.push({ ...r.payload, seq: r.seq } as Change);
         }
       }
@@ -81,9 +82,7 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
       kpiTimers.delete(streetOfficeId);
       try {
         const board = await kpiBoard(sql, streetOfficeId);
-        for (const room of io.of('/').adapter.rooms.keys()) {
-          if (room.startsWith(`live:${streetOfficeId}:`) && !room.includes(':r:')) io.local.to(room).emit('metrics:update', board);
-        }
+        for (const room of officeBoardRooms(io.of('/').adapter.rooms.keys(), streetOfficeId)) io.local.to(room).emit('metrics:update', board);
       } catch (err) {
         log.warn({ err }, 'kpi refresh failed');
       }

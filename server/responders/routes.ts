@@ -7,6 +7,8 @@ import { parse, parseId } from '../http/validate.ts';
 import { candidatesFor } from '../dispatch/candidates.ts';
 import { visibleTicket } from '../tickets/queries.ts';
 import { selectResponders, toResponderView } from './views.ts';
+import { scopeOf } from '../auth/principal.ts';
+import { respondersInScope } from '../auth/scope-sql.ts';
 import { setDuty } from './duty.ts';
 
 export function responderRoutes({ sql }: Deps): Route[] {
@@ -14,9 +16,7 @@ export function responderRoutes({ sql }: Deps): Route[] {
     route({
       method: 'GET', path: '/api/responders', allow: STAFF_ROLES,
       async handler(ctx, p) {
-        const leaderGrids = p.role === 'leader' ? p.gridIds : null;
-        const rows = await selectResponders(sql, sql`r.street_office_id = ${p.streetOfficeId}
-          ${leaderGrids ? sql`AND EXISTS (SELECT 1 FROM responder_grids x WHERE x.responder_id = r.id AND x.grid_id = ANY(${leaderGrids}::bigint[]))` : sql``}
+        const rows = await selectResponders(sql, sql`${respondersInScope(sql, scopeOf(p))}
           ${ctx.query.onDuty === 'true' ? sql`AND r.duty_status <> 'off_duty'` : sql``}`);
         ctx.body = rows.map(toResponderView);
       },

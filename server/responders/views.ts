@@ -2,6 +2,7 @@
 import type postgres from 'postgres';
 import type { ResponderView } from '../../shared/api.ts';
 import type { Audience, ChangeBody } from '../live/outbox.ts';
+import { responderAudience } from '../../shared/visibility.ts';
 
 type Q = postgres.Sql<Record<string, never>> | postgres.TransactionSql<Record<string, never>>;
 
@@ -34,7 +35,7 @@ export function toResponderView(r: ResponderRow): ResponderView {
 
 export function responderChange(r: ResponderRow): { audience: Audience; change: ChangeBody } {
   return {
-    audience: { streetOfficeId: r.street_office_id, gridIds: r.home_grid_ids, responderId: r.id },
+    audience: responderAudience({ streetOfficeId: r.street_office_id, gridIds: r.home_grid_ids, id: r.id }),
     change: { kind: 'responder', responder: toResponderView(r) },
   };
 }

@@ -9,6 +9,7 @@ import { findGridAt } from '../grids/assign.ts';
 import { publish } from '../live/outbox.ts';
 import { appendEvent, tickerEvent, type Actor } from './history.ts';
 import { ticketView } from './views.ts';
+import { ticketAudience } from '../../shared/visibility.ts';
 
 export function actorOf(p: Principal | null, systemLabel = '系统'): Actor {
   if (!p || p.kind !== 'user') return { userId: null, responderId: null, label: systemLabel };
@@ -59,7 +60,7 @@ export async function createTicket(sql: Sql, p: UserPrincipal, body: CreateTicke
     const actor = actorOf(p);
     const ev = await appendEvent(tx, { ticketId: id, action: 'report', from: null, to: 'reported', actor, data: { channel: body.channel } });
     const ticket = (await ticketView(tx, id))!;
-    await publish(tx, [{ audience: { streetOfficeId: p.streetOfficeId, gridIds: [gridId] }, change: { kind: 'ticket', ticket, event: tickerEvent(ticket, 'report', actor.label, ev.at) } }]);
+    await publish(tx, [{ audience: ticketAudience(ticket), change: { kind: 'ticket', ticket, event: tickerEvent(ticket, 'report', actor.label, ev.at) } }]);
     return { ticket, created: true };
   });
 }

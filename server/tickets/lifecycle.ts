@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors.ts';
 import { checkTransition, type Actor as MachineActor, type TicketAction, type TicketStatus } from '../../shared/tickets.ts';
 import { assertTicketVisible, type UserPrincipal } from '../auth/principal.ts';
 import { publish, type Audience, type ChangeBody } from '../live/outbox.ts';
+import { ticketAudience } from '../../shared/visibility.ts';
 import { refreshDutyStatus } from '../responders/views.ts';
 import { closeOpenOffer, createOffer, offerChange } from '../dispatch/offers.ts';
 import { actorOf } from './create.ts';
@@ -45,7 +46,7 @@ export async function applyActionTx(tx: Tx, { ticketId, action, by, body = {}, o
   let role: MachineActor;
   if (by.kind === 'system') role = 'system';
   else {
-    assertTicketVisible(by, { streetOfficeId: t.street_office_id, gridId: t.grid_id, involvedResponderIds: [t.assignee_id, t.offered_to].filter((x): x is string => !!x) });
+    assertTicketVisible(by, { streetOfficeId: t.street_office_id, gridId: t.grid_id, assigneeId: t.assignee_id, offer: t.offered_to ? { responderId: t.offered_to } : null });
     role = by.role;
     if (idempotencyKey) {
       const fresh = await tx`
@@ -157,9 +158,4 @@ export async function applyActionTx(tx: Tx, { ticketId, action, by, body = {}, o
   });
   await publish(tx, changes);
   return ticket;
-}
-
-/** Who sees a ticket change: its street office, its grid, and the responder offered or assigned. */
-export function ticketAudience(t: TicketView): Audience {
-  return { streetOfficeId: t.streetOfficeId, gridIds: [t.gridId], responderId: t.offer?.responderId ?? t.assigneeId };
 }

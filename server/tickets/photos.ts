@@ -10,7 +10,7 @@ import { appendEvent, tickerEvent } from './history.ts';
 import { actorOf } from './create.ts';
 import { visibleTicket } from './queries.ts';
 import { ticketView } from './views.ts';
-import { ticketAudience } from './lifecycle.ts';
+import { ticketAudience } from '../../shared/visibility.ts';
 
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const PHOTO_MAX_BYTES = 8 * 1024 * 1024;

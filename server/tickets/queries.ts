@@ -1,5 +1,4 @@
 // Ticket reads for the REST API: lists scoped to the principal, and the full detail with history.
-import type postgres from 'postgres';
 import type { Sql } from '../db/connect.ts';
 import type { PhoneRevealView, RevealedPhone, TicketDetail, TicketView } from '../../shared/api.ts';
 import { OFFICE_ROLES } from '../../shared/domain.ts';
@@ -7,24 +6,14 @@ import { AppError } from '../../shared/errors.ts';
 import type { listTicketsQuery } from '../../shared/schemas.ts';
 import { allowedActions } from '../../shared/tickets.ts';
 import type { z } from 'zod';
-import { assertTicketVisible, type Principal } from '../auth/principal.ts';
+import { assertTicketVisible, scopeOf, type Principal } from '../auth/principal.ts';
+import { ticketsInScope } from '../auth/scope-sql.ts';
 import { offersOfTicket } from '../dispatch/offers.ts';
 import { ticketEvents } from './history.ts';
 import { selectTickets, toTicketView } from './views.ts';
 
-/** The where-clause that limits tickets to what a principal may see. */
-export function scopeWhere(sql: Sql, p: Principal): postgres.PendingQuery<postgres.Row[]> {
-  const office = sql`t.street_office_id = ${p.streetOfficeId}`;
-  if (p.kind === 'display') return office;
-  if (p.role === 'leader') return sql`${office} AND t.grid_id = ANY(${p.gridIds}::bigint[])`;
-  if (p.role === 'responder') {
-    return sql`${office} AND (t.assignee_id = ${p.responderId} OR EXISTS (SELECT 1 FROM offers o2 WHERE o2.ticket_id = t.id AND o2.responder_id = ${p.responderId} AND o2.status = 'offered'))`;
-  }
-  return office;
-}
-
 export async function listTickets(sql: Sql, p: Principal, q: z.infer<typeof listTicketsQuery>): Promise<{ items: TicketView[]; nextBefore: string | null }> {
-  const where = sql`${scopeWhere(sql, p)}
+  const where = sql`${ticketsInScope(sql, scopeOf(p))}
     ${q.status ? sql`AND t.status = ANY(${q.status})` : sql``}
     ${q.communityId ? sql`AND g.community_id = ${q.communityId}` : sql``}
     ${q.gridId ? sql`AND t.grid_id = ${q.gridId}` : sql``}
@@ -41,7 +30,7 @@ export async function visibleTicket(sql: Sql, p: Principal, id: string): Promise
   const [row] = await selectTickets(sql, sql`t.id = ${id}`);
   if (!row) throw new AppError('not_found', 'no such ticket');
   const t = toTicketView(row);
-  assertTicketVisible(p, { streetOfficeId: t.streetOfficeId, gridId: t.gridId, involvedResponderIds: [t.assigneeId, t.offer?.responderId].filter((x): x is string => !!x) });
+  assertTicketVisible(p, t);
   return t;
 }
 
