@@ -6,11 +6,6 @@ export interface LatLng { lat: number; lng: number }
 /** GeoJSON polygon rings as [lng, lat] pairs (WGS-84, as stored). */
 export type PolygonCoords = number[][][];
 
-export function isValidLatLng(lat: unknown, lng: unknown): boolean {
-  return typeof lat === 'number' && typeof lng === 'number' && Number.isFinite(lat) && Number.isFinite(lng)
-    && lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180;
-}
-
 /** Great-circle distance in metres. */
 export function distanceM(a: LatLng, b: LatLng): number {
   const R = 6371008.8;

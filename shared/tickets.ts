@@ -93,14 +93,23 @@ export type TransitionCheck =
   | { ok: true; to: TicketStatus }
   | { ok: false; reason: 'role' | 'state' | 'missing'; missing?: Field; message: string };
 
+/** The status `action` by `actor` leads to from `state`, fields aside; null when the machine does not allow it. */
+export function nextStatus(state: TicketState, action: TicketAction, actor: Actor): TicketStatus | null {
+  const rule = TRANSITIONS[action];
+  if (!rule.by.includes(actor)) return null;
+  const from = actor === 'responder' && RESPONDER_ONLY_FROM[action] ? RESPONDER_ONLY_FROM[action]! : rule.from;
+  if (!from.includes(state.status)) return null;
+  return rule.to === 'same' ? state.status : rule.to === 'back' ? awaitingDispatchStatus(state) : rule.to;
+}
+
 /** Decides whether `actor` may apply `action` to a ticket in `state` with `body`; pure, shared by all sides. */
 export function checkTransition(state: TicketState, action: TicketAction, actor: Actor, body: Partial<Record<Field, unknown>> = {}): TransitionCheck {
   const rule = TRANSITIONS[action];
   if (!rule.by.includes(actor)) {
     return { ok: false, reason: 'role', message: `role ${actor} may not ${action} a ticket` };
   }
-  const from = actor === 'responder' && RESPONDER_ONLY_FROM[action] ? RESPONDER_ONLY_FROM[action]! : rule.from;
-  if (!from.includes(state.status)) {
+  const to = nextStatus(state, action, actor);
+  if (to === null) {
     const allowed = allowedActions(state, actor).join(', ') || 'none';
     return { ok: false, reason: 'state', message: `cannot ${action}: ticket is ${state.status}; allowed actions: ${allowed}` };
   }
@@ -108,7 +117,6 @@ export function checkTransition(state: TicketState, action: TicketAction, actor:
     const v = body[field];
     if (v === undefined || v === null || v === '') return { ok: false, reason: 'missing', missing: field, message: `${action} requires ${field}` };
   }
-  const to = rule.to === 'same' ? state.status : rule.to === 'back' ? awaitingDispatchStatus(state) : rule.to;
   return { ok: true, to };
 }
 
@@ -118,17 +126,8 @@ export function awaitingDispatchStatus(state: TicketState): TicketStatus {
 
 /** The actions `actor` could take on a ticket in `state` (fields aside). */
 export function allowedActions(state: TicketState, actor: Actor): TicketAction[] {
-  return TICKET_ACTIONS.filter((a) => {
-    const rule = TRANSITIONS[a];
-    if (!rule.by.includes(actor)) return false;
-    const from = actor === 'responder' && RESPONDER_ONLY_FROM[a] ? RESPONDER_ONLY_FROM[a]! : rule.from;
-    return from.includes(state.status);
-  });
+  return TICKET_ACTIONS.filter((a) => nextStatus(state, a, actor) !== null);
 }
 
-/** Which timestamp column an action stamps (the lifecycle of DOMAIN.md). */
-export const ACTION_STAMPS: Partial<Record<TicketAction, string>> = {
-  dispatch: 'dispatched_at', accept: 'accepted_at', respond: 'responded_at', resolve: 'resolved_at',
-  close: 'closed_at', escalate: 'escalated_at', department_accept: 'department_accepted_at',
-  reject: 'rejected_at', reopen: 'reopened_at',
-};
+/** The actions a responder's phone can take at all: the machine's, not a list of the phone's own. */
+export const RESPONDER_ACTIONS: readonly TicketAction[] = TICKET_ACTIONS.filter((a) => TRANSITIONS[a].by.includes('responder'));

@@ -1,7 +1,8 @@
 // The phone's outbox as plain functions: items kept in localStorage, each with its Idempotency-Key, retried with backoff.
-import type { TicketStatus } from '../../shared/tickets.ts';
+import { nextStatus, type TicketAction, type TicketStatus } from '../../shared/tickets.ts';
 
-export type PhoneAction = 'accept' | 'decline' | 'respond' | 'resolve';
+/** One of RESPONDER_ACTIONS (shared/tickets.ts): what the machine lets a responder do. */
+export type PhoneAction = TicketAction;
 
 export interface OutboxItem {
   /** Also the Idempotency-Key: every retry of this item is the same request to the server. */
@@ -79,14 +80,16 @@ export function pendingActions(items: readonly OutboxItem[], ticketId: string): 
   return items.filter((i) => i.ticketId === ticketId && i.kind === 'action' && i.state !== 'failed' && i.action).map((i) => i.action!);
 }
 
-/** The status the responder will see once what is queued has gone through: the page acts on it at once. */
+/**
+ * The status the responder will see once what is queued has gone through, by the shared status machine: the page acts
+ * on it at once. A declined offer leaves the phone ('declined'); an action the machine would refuse changes nothing.
+ */
 export function effectiveStatus(status: TicketStatus, pending: readonly PhoneAction[]): TicketStatus | 'declined' {
   let s: TicketStatus | 'declined' = status;
   for (const a of pending) {
-    if (a === 'accept' && s === 'dispatched') s = 'accepted';
-    else if (a === 'decline' && s === 'dispatched') s = 'declined';
-    else if (a === 'respond' && s === 'accepted') s = 'responded';
-    else if (a === 'resolve' && s === 'responded') s = 'resolved';
+    if (s === 'declined') break;
+    const to = nextStatus({ status: s, reopenCount: 0 }, a, 'responder');
+    if (to !== null) s = a === 'decline' ? 'declined' : to;
   }
   return s;
 }

@@ -14,7 +14,7 @@ const POLL_MS = 1000;
 const KPI_THROTTLE_MS = 1000;
 const READ_TIMEOUT_MS = 5000;
 
-export interface ChangeStream { start(): Promise<void>; stop(): Promise<void>; cursor(): string }
+export interface ChangeStream { start(): Promise<void>; stop(): Promise<void> }
 
 export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
   let cursor = '0';
@@ -104,6 +104,5 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
       for (const t of kpiTimers.values()) clearTimeout(t);
       await unlisten?.().catch(() => {});
     },
-    cursor: () => cursor,
   };
 }
