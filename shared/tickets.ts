@@ -47,13 +47,9 @@ export const TICKET_ACTION_LABELS: Record<TicketAction | 'report' | 'rate' | 'ph
 
 /** Who performs an action: a signed-in role, or the server itself (offer timeouts). */
 export type Actor = Role | 'system';
-type Field = 'responderId' | 'note' | 'reason' | 'department' | 'timeLimitHours';
-
 export interface TransitionRule {
   from: readonly TicketStatus[];
   by: readonly Actor[];
-  /** Fields the action body must carry. */
-  requires: readonly Field[];
   /** The status after the action; `back` = the status that awaits dispatch (reported, or reopened after a reopen). */
   to: TicketStatus | 'same' | 'back';
 }
@@ -65,17 +61,17 @@ const OFFICE: readonly Actor[] = OFFICE_ROLES;
  * checked by the server against the database, this table says which roles may try at all.
  */
 export const TRANSITIONS: Record<TicketAction, TransitionRule> = {
-  dispatch: { from: ['reported', 'reopened', 'dispatched'], by: [...OFFICE, 'system'], requires: ['responderId'], to: 'dispatched' },
-  accept: { from: ['dispatched'], by: ['responder'], requires: [], to: 'accepted' },
-  decline: { from: ['dispatched'], by: ['responder'], requires: [], to: 'back' },
-  expire: { from: ['dispatched'], by: ['system'], requires: [], to: 'back' },
-  respond: { from: ['accepted', 'reported', 'dispatched', 'reopened'], by: ['responder', ...OFFICE], requires: [], to: 'responded' },
-  resolve: { from: ['responded', 'escalated'], by: ['responder', ...OFFICE], requires: ['note'], to: 'resolved' },
-  close: { from: ['resolved'], by: OFFICE, requires: [], to: 'closed' },
-  escalate: { from: ['reported', 'dispatched', 'accepted', 'responded', 'reopened'], by: OFFICE, requires: ['department', 'reason', 'timeLimitHours'], to: 'escalated' },
-  department_accept: { from: ['escalated'], by: OFFICE, requires: [], to: 'same' },
-  reject: { from: ['reported', 'dispatched', 'reopened'], by: OFFICE, requires: ['reason'], to: 'rejected' },
-  reopen: { from: ['resolved', 'closed'], by: OFFICE, requires: ['reason'], to: 'reopened' },
+  dispatch: { from: ['reported', 'reopened', 'dispatched'], by: [...OFFICE, 'system'], to: 'dispatched' },
+  accept: { from: ['dispatched'], by: ['responder'], to: 'accepted' },
+  decline: { from: ['dispatched'], by: ['responder'], to: 'back' },
+  expire: { from: ['dispatched'], by: ['system'], to: 'back' },
+  respond: { from: ['accepted', 'reported', 'dispatched', 'reopened'], by: ['responder', ...OFFICE], to: 'responded' },
+  resolve: { from: ['responded', 'escalated'], by: ['responder', ...OFFICE], to: 'resolved' },
+  close: { from: ['resolved'], by: OFFICE, to: 'closed' },
+  escalate: { from: ['reported', 'dispatched', 'accepted', 'responded', 'reopened'], by: OFFICE, to: 'escalated' },
+  department_accept: { from: ['escalated'], by: OFFICE, to: 'same' },
+  reject: { from: ['reported', 'dispatched', 'reopened'], by: OFFICE, to: 'rejected' },
+  reopen: { from: ['resolved', 'closed'], by: OFFICE, to: 'reopened' },
 };
 
 /** Every role that may take some action on a ticket: the REST action route is open to these and no others. */
@@ -91,7 +87,7 @@ export interface TicketState { status: TicketStatus; reopenCount: number }
 
 export type TransitionCheck =
   | { ok: true; to: TicketStatus }
-  | { ok: false; reason: 'role' | 'state' | 'missing'; missing?: Field; message: string };
+  | { ok: false; reason: 'role' | 'state'; message: string };
 
 /** The status `action` by `actor` leads to from `state`, fields aside; null when the machine does not allow it. */
 export function nextStatus(state: TicketState, action: TicketAction, actor: Actor): TicketStatus | null {
@@ -102,8 +98,11 @@ export function nextStatus(state: TicketState, action: TicketAction, actor: Acto
   return rule.to === 'same' ? state.status : rule.to === 'back' ? awaitingDispatchStatus(state) : rule.to;
 }
 
-/** Decides whether `actor` may apply `action` to a ticket in `state` with `body`; pure, shared by all sides. */
-export function checkTransition(state: TicketState, action: TicketAction, actor: Actor, body: Partial<Record<Field, unknown>> = {}): TransitionCheck {
+/**
+ * Decides whether `actor` may apply `action` to a ticket in `state`; pure, shared by all sides. What the action's body
+ * must carry is its schema's business (ACTION_BODIES in schemas.ts), checked where the body is parsed.
+ */
+export function checkTransition(state: TicketState, action: TicketAction, actor: Actor): TransitionCheck {
   const rule = TRANSITIONS[action];
   if (!rule.by.includes(actor)) {
     return { ok: false, reason: 'role', message: `role ${actor} may not ${action} a ticket` };
@@ -112,10 +111,6 @@ export function checkTransition(state: TicketState, action: TicketAction, actor:
   if (to === null) {
     const allowed = allowedActions(state, actor).join(', ') || 'none';
     return { ok: false, reason: 'state', message: `cannot ${action}: ticket is ${state.status}; allowed actions: ${allowed}` };
-  }
-  for (const field of rule.requires) {
-    const v = body[field];
-    if (v === undefined || v === null || v === '') return { ok: false, reason: 'missing', missing: field, message: `${action} requires ${field}` };
   }
   return { ok: true, to };
 }

@@ -9,6 +9,7 @@ import { idempotencyKey, parse, parseId } from '../http/validate.ts';
 import { autoDispatchLater } from '../dispatch/auto.ts';
 import { createTicket } from './create.ts';
 import { applyAction } from './lifecycle.ts';
+import type { ActionBody } from './effects.ts';
 import { listTickets, revealPhone, ticketDetail } from './queries.ts';
 import { addPhoto, readPhoto, readStoredPhoto } from './photos.ts';
 import { rateTicket } from './rating.ts';
@@ -71,11 +72,15 @@ export function ticketRoutes(deps: Deps): Route[] {
         const action = ACTION_PATHS[ctx.params.action];
         if (!action) throw new AppError('not_found', `no such action "${ctx.params.action}"; actions: ${Object.keys(ACTION_PATHS).join(', ')}`);
         const id = parseId(ctx.params.id);
-        const body = parse(ACTION_BODIES[action], ctx.request.body) as Record<string, unknown>;
-        ctx.body = await applyAction(sql, { ticketId: id, action, by: p, body, offerTimeoutS: config.offerTimeoutS, idempotencyKey: idempotencyKey(ctx.get('idempotency-key')) });
+        ctx.body = await applyAction(sql, { ticketId: id, action, by: p, body: parseActionBody(action, ctx.request.body), offerTimeoutS: config.offerTimeoutS, idempotencyKey: idempotencyKey(ctx.get('idempotency-key')) });
         // A declined offer passes to the next candidate at once.
         if (action === 'decline') autoDispatchLater(deps, id);
       },
     }),
   ];
+}
+
+/** An action's body parsed by its own schema: the one place a RestAction and its body's type are tied together. */
+function parseActionBody<A extends RestAction>(action: A, raw: unknown): ActionBody<A> {
+  return parse(ACTION_BODIES[action], raw) as ActionBody<A>;
 }
