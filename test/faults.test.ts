@@ -53,7 +53,7 @@ F('kill -9 while tickets and positions stream: every 201 is in the database, das
   await noAutoDispatch(db.sql);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', SIMULATE: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'fatal', DATA_DIR: path.join(tmpdir(), `gridops-fault-${process.pid}`) };
+  const env = { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', SIMULATE: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'fatal', NODE_ENV: 'test', DATA_DIR: path.join(tmpdir(), `gridops-fault-${process.pid}`) };
   let server = startServerProcess(env);
   const wall: LiveClient = ioClient(base, { transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 300, autoConnect: false }) as LiveClient;
   try {

@@ -12,6 +12,8 @@ import { gridByCode, newTicket, noAutoDispatch } from './helpers/fixtures.ts';
 import { dbFingerprint } from './helpers/fingerprint.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+/** FUZZ_SEED replays a failing run (fast-check prints the seed). */
+const SEED = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {};
 const USERS = ['admin', 'duty', 'leader01', 'manager', 'r001'] as const;
 type Caller = (typeof USERS)[number] | 'display' | 'nobody';
 const CALLERS: readonly Caller[] = [...USERS, 'display', 'nobody'];
@@ -67,7 +69,7 @@ const query = fc.dictionary(fc.constantFrom('status', 'gridId', 'communityId', '
 F('every REST route, as every caller, with random and malformed input: a 4xx or a success, and a refusal changes nothing', async ({ s, ticketId, crashes }) => {
   assert.ok(s.app.routes.length >= 30, 'the table lists the routes');
   for (const route of s.app.routes) {
-    await fc.assert(fc.asyncProperty(
+    await explained(fc.assert(fc.asyncProperty(
       fc.constantFrom(...CALLERS), fc.array(fc.oneof(fc.constant(ticketId), scalar), { minLength: 4, maxLength: 4 }), query, body, contentType,
       fc.option(fc.constantFrom('https://evil.example', 'null'), { nil: undefined }), fc.option(fc.stringMatching(/^[\x21-\x7e]{0,150}$/), { nil: undefined }),
       async (who, params, q, payload, type, origin, key) => {
@@ -88,11 +90,20 @@ F('every REST route, as every caller, with random and malformed input: a 4xx or 
           assert.is(await dbFingerprint(s.sql), before, `${route.method} ${path} as ${who} was refused (${res.status}) but changed the database`);
           if (route.path.startsWith('/api/')) assert.ok(JSON.parse(text).error.message, 'a refusal says why');
         }
-      }), { numRuns: RUNS, endOnFailure: true });
+      }), { numRuns: RUNS, endOnFailure: true, ...SEED }), `${route.method} ${route.path}`);
   }
   assert.equal(crashes, []);
   assert.is((await fetch(`${s.url}/healthz`)).status, 200);
 });
+
+/** fast-check's error keeps the failed assertion as its cause: say it, briefly (counterexamples can be 300 kB). */
+async function explained(run: Promise<void>, what: string): Promise<void> {
+  try { await run; } catch (e) {
+    const cause = (e as { cause?: Error }).cause?.message ?? '';
+    const seed = /seed: (-?\d+)/.exec((e as Error).message)?.[1];
+    throw new Error(`${what}: ${cause.slice(0, 600)} (replay: FUZZ_SEED=${seed})`);
+  }
+}
 
 type Raw = { connected: boolean; emit(e: string, ...args: unknown[]): void; close(): void };
 
@@ -113,7 +124,7 @@ F('every socket event, as every caller, with random arguments, acks in the wrong
   const events = [...Object.keys(CLIENT_EVENTS), 'tickets:steal', '__proto__', ''];
   const arg = fc.oneof(value, fc.uint8Array({ maxLength: 100 }), fc.constant({ lat: 38.3, lng: 116.84, accuracy: 5, at: new Date().toISOString() }),
     fc.constant({ onDuty: true }), fc.constant('x'.repeat(70_000)));
-  await fc.assert(fc.asyncProperty(
+  await explained(fc.assert(fc.asyncProperty(
     fc.constantFrom(...CALLERS.filter((c) => c !== 'nobody')), fc.constantFrom(...events),
     fc.array(fc.oneof(arg, fc.constant('ACK')), { maxLength: 4 }), fc.boolean(),
     async (who, event, shape, ackLast) => {
@@ -137,7 +148,7 @@ F('every socket event, as every caller, with random arguments, acks in the wrong
         await new Promise((r) => setTimeout(r, 20));
         assert.is(await dbFingerprint(s.sql), before, `${event} as ${who} without an ack changed the database`);
       }
-    }), { numRuns: RUNS * 10, endOnFailure: true });
+    }), { numRuns: RUNS * 10, endOnFailure: true, ...SEED }), 'socket events');
   for (const sock of sockets.values()) sock.close();
   assert.equal(crashes, []);
   assert.is((await fetch(`${s.url}/healthz`)).status, 200);

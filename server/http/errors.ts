@@ -8,8 +8,10 @@ export function errorBoundary(log: Logger) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api/')) {
-        throw new AppError('not_found', `no such endpoint: ${ctx.method} ${ctx.path}`);
+      if (ctx.path.startsWith('/api/')) {
+        if (ctx.status === 404 && ctx.body === undefined) throw new AppError('not_found', `no such endpoint: ${ctx.method} ${ctx.path}`);
+        // The router's own 405 / 501 answers are plain text; API clients get the same JSON error shape as always.
+        if (ctx.status === 405 || ctx.status === 501) throw new AppError('method_not_allowed', `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow') || 'none'}`);
       }
     } catch (raw) {
       const err = toAppError(raw, log, { method: ctx.method, path: ctx.path });
