@@ -124,5 +124,9 @@ export function allowedActions(state: TicketState, actor: Actor): TicketAction[]
   return TICKET_ACTIONS.filter((a) => nextStatus(state, a, actor) !== null);
 }
 
-/** The actions a responder's phone can take at all: the machine's, not a list of the phone's own. */
-export const RESPONDER_ACTIONS: readonly TicketAction[] = TICKET_ACTIONS.filter((a) => TRANSITIONS[a].by.includes('responder'));
+/**
+ * The actions a responder's phone can take at all. Written out so the phone's types know them; test/status-machine
+ * proves it is exactly the machine's list (every action whose `by` includes responder).
+ */
+export const RESPONDER_ACTIONS = ['accept', 'decline', 'respond', 'resolve'] as const satisfies readonly TicketAction[];
+export type ResponderAction = (typeof RESPONDER_ACTIONS)[number];

@@ -1,7 +1,7 @@
 // The ticket status machine in shared/tickets.ts: legal paths, illegal ones, roles and required fields.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { allowedActions, checkTransition, type TicketStatus } from '../shared/tickets.ts';
+import { allowedActions, checkTransition, RESPONDER_ACTIONS, TICKET_ACTIONS, TRANSITIONS, type TicketStatus } from '../shared/tickets.ts';
 import { ACTION_BODIES, describeZodError } from '../shared/schemas.ts';
 
 const s = (status: TicketStatus, reopenCount = 0) => ({ status, reopenCount });
@@ -63,6 +63,10 @@ test('allowed actions for the console', () => {
   assert.equal(allowedActions(s('reported'), 'leader'), ['dispatch', 'respond', 'escalate', 'reject']);
   assert.equal(allowedActions(s('dispatched'), 'responder'), ['accept', 'decline']);
   assert.equal(allowedActions(s('closed'), 'responder'), []);
+});
+
+test('the phone\'s actions are exactly the machine\'s responder actions', () => {
+  assert.equal([...RESPONDER_ACTIONS].sort(), TICKET_ACTIONS.filter((a) => TRANSITIONS[a].by.includes('responder')).sort());
 });
 
 test.run();

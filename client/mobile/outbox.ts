@@ -1,8 +1,8 @@
 // The phone's outbox as plain functions: items kept in localStorage, each with its Idempotency-Key, retried with backoff.
-import { nextStatus, type TicketAction, type TicketStatus } from '../../shared/tickets.ts';
+import { nextStatus, type ResponderAction, type TicketStatus } from '../../shared/tickets.ts';
 
-/** One of RESPONDER_ACTIONS (shared/tickets.ts): what the machine lets a responder do. */
-export type PhoneAction = TicketAction;
+/** What the machine lets a responder do (RESPONDER_ACTIONS, shared/tickets.ts). */
+export type PhoneAction = ResponderAction;
 
 export interface OutboxItem {
   /** Also the Idempotency-Key: every retry of this item is the same request to the server. */

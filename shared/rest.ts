@@ -1,0 +1,47 @@
+// The REST contract the clients use, once: each endpoint's method and path, the schema of its body (checked in the
+// browser before sending, and again by the server at its boundary), and the shape of its answer. client/api.ts
+// is typed by it; test/rest-contract.test.ts checks it against the server's route table, both ways.
+import type { z } from 'zod';
+import type { CandidateView, CategoryView, CommunityView, DepartmentView, DisplayLinkView, Me, NewDisplayLink, Page, ResponderView, RevealedPhone, TicketDetail, TicketView } from './api.ts';
+import type { DuplicateView, LinkReportResult } from './dispatch-api.ts';
+import { guardedOfferBody, linkReportBody } from './dispatch-api.ts';
+import { ACTION_BODIES, createDisplayLinkBody, createTicketBody, dutyBody, loginBody, rateBody, type RestAction } from './schemas.ts';
+
+/** An endpoint: its body schema (or none) and, as a type only, what it answers. */
+export interface Endpoint<Res, Body extends z.ZodType | null = null> { body: Body; res?: Res }
+const get = <Res>(): Endpoint<Res> => ({ body: null });
+const post = <Res, B extends z.ZodType | null>(body: B): Endpoint<Res, B> => ({ body });
+
+export const REST = {
+  'POST /api/auth/login': post<Me, typeof loginBody>(loginBody),
+  'POST /api/auth/logout': post<void, null>(null),
+  'GET /api/me': get<Me>(),
+  'GET /api/tickets': get<Page<TicketView>>(),
+  'POST /api/tickets': post<TicketView, typeof createTicketBody>(createTicketBody),
+  'GET /api/tickets/:id': get<TicketDetail>(),
+  'POST /api/tickets/:id/phone': post<RevealedPhone, null>(null),
+  'POST /api/tickets/:id/rating': post<TicketView, typeof rateBody>(rateBody),
+  'GET /api/tickets/:id/candidates': get<CandidateView[]>(),
+  'GET /api/categories': get<CategoryView[]>(),
+  'GET /api/departments': get<DepartmentView[]>(),
+  'GET /api/communities': get<CommunityView[]>(),
+  'GET /api/places': get<Array<{ id: string; name: string; lat: number; lng: number; gridId: string; gridName: string }>>(),
+  'GET /api/responders': get<ResponderView[]>(),
+  'POST /api/duty': post<ResponderView, typeof dutyBody>(dutyBody),
+  'GET /api/dispatch/duplicates': get<DuplicateView[]>(),
+  'GET /api/dispatch/tickets/:id/linked': get<TicketView[]>(),
+  'POST /api/dispatch/link-report': post<LinkReportResult, typeof linkReportBody>(linkReportBody),
+  'POST /api/dispatch/tickets/:id/offer': post<TicketView, typeof guardedOfferBody>(guardedOfferBody),
+  'GET /api/admin/display-links': get<DisplayLinkView[]>(),
+  'POST /api/admin/display-links': post<NewDisplayLink, typeof createDisplayLinkBody>(createDisplayLinkBody),
+  'POST /api/admin/display-links/:id/rotate': post<NewDisplayLink, null>(null),
+  'POST /api/admin/display-links/:id/revoke': post<DisplayLinkView, null>(null),
+} as const;
+export type RestKey = keyof typeof REST;
+export type RestBody<K extends RestKey> = (typeof REST)[K]['body'] extends z.ZodType ? z.input<(typeof REST)[K]['body']> : undefined;
+export type RestResult<K extends RestKey> = (typeof REST)[K] extends Endpoint<infer R, z.ZodType | null> ? R : never;
+
+/** The lifecycle actions, one endpoint each (`/api/tickets/:id/<action>`), bodies by their own schemas. */
+export const ACTION_PATH = '/api/tickets/:id/:action';
+export type ActionBodyInput<A extends RestAction> = z.input<(typeof ACTION_BODIES)[A]>;
+export { ACTION_BODIES };
