@@ -1,4 +1,5 @@
 // Metric definitions (DOMAIN.md) as one pure implementation: the server feeds it rows, tests check it.
+import { responseClockState, type SlaTicket } from './sla.ts';
 
 export interface MetricTicket {
   status: string;
@@ -62,17 +63,12 @@ export function computeKpis(tickets: MetricTicket[], nowMs: number): Kpis {
   let rated = 0, satisfied = 0, reopened = 0, everResolved = 0, escalations = 0;
   const responseTimes: number[] = [];
   for (const t of tickets) {
-    if (t.status === 'rejected') { excluded++; continue; }
+    const clock = responseClockState(t as SlaTicket, nowMs);
+    if (clock === 'excluded') { excluded++; continue; }
     const reported = Date.parse(t.reportedAt);
-    const deadline = reported + t.responseTargetS * 1000;
-    if (t.respondedAt) {
-      const r = Date.parse(t.respondedAt);
-      responseDue++;
-      if (r <= deadline) onTime++;
-      responseTimes.push((r - reported) / 1000);
-    } else if (nowMs > deadline) {
-      responseDue++;
-    }
+    if (clock === 'met' || clock === 'missed' || clock === 'breached') responseDue++;
+    if (clock === 'met') onTime++;
+    if (t.respondedAt) responseTimes.push((Date.parse(t.respondedAt) - reported) / 1000);
     const resolutionDeadline = reported + t.resolutionTargetS * 1000;
     if (t.resolvedAt) {
       resolutionDue++;

@@ -1,11 +1,38 @@
-// The 10-minute commitment made exact: deadlines, remaining time, ok / warning / breached.
+// The 10-minute commitment made exact, once: which statuses the response clock applies to, when it stops, and what
+// counts as awaiting, warning, breached (overdue), met, missed and excluded. Server SQL is built from these constants
+// (server/tickets/response-clock.ts) and test/response-clock.test.ts proves the two agree row by row.
 import type { TicketStatus } from './tickets.ts';
 
 /** A ticket turns amber once this fraction of its response target has elapsed. */
 export const WARNING_FRACTION = 0.8;
-export const DEFAULT_RESPONSE_TARGET_MIN = 10;
+
+/**
+ * The promise is to the resident: for every status but the excluded ones the clock runs from `reported_at` until
+ * `responded_at`, whatever happens meanwhile (an escalated, resolved or closed ticket nobody responded to is late
+ * once past its target; the department's own time limit is a second clock, see escalationClock). Rejected tickets
+ * (duplicates, not actionable) are never due. A Record over every status: a new status must be placed here.
+ */
+export const RESPONSE_CLOCK_BY_STATUS = {
+  reported: 'counts',
+  dispatched: 'counts',
+  accepted: 'counts',
+  responded: 'counts',
+  resolved: 'counts',
+  closed: 'counts',
+  escalated: 'counts',
+  reopened: 'counts',
+  rejected: 'excluded',
+} as const satisfies Record<TicketStatus, 'counts' | 'excluded'>;
+
+/** Statuses whose tickets the response clock ignores (shown as excluded in every rate). */
+export const CLOCK_EXCLUDED_STATUSES: readonly TicketStatus[] = (Object.keys(RESPONSE_CLOCK_BY_STATUS) as TicketStatus[])
+  .filter((s) => RESPONSE_CLOCK_BY_STATUS[s] === 'excluded');
 
 export type SlaState = 'ok' | 'warning' | 'breached';
+/** Every position of the clock: running (ok / warning / breached), stopped (met / missed), or excluded. */
+export type ResponseClockState = SlaState | 'met' | 'missed' | 'excluded';
+export const RESPONSE_CLOCK_STATES: readonly ResponseClockState[] = ['ok', 'warning', 'breached', 'met', 'missed', 'excluded'];
+
 /** What the response clock says: still running (ok/warning/breached), or stopped (met/missed), or not applicable. */
 export type ResponseClock =
   | { running: true; state: SlaState; deadlineMs: number; remainingMs: number }
@@ -16,6 +43,15 @@ export interface SlaTicket {
   reportedAt: string;
   respondedAt: string | null;
   responseTargetS: number;
+}
+
+export function isClockExcluded(status: TicketStatus): boolean {
+  return RESPONSE_CLOCK_BY_STATUS[status] === 'excluded';
+}
+
+/** Awaiting response: the clock is running (not responded yet, and the promise applies). */
+export function isAwaitingResponse(t: Pick<SlaTicket, 'status' | 'respondedAt'>): boolean {
+  return t.respondedAt == null && !isClockExcluded(t.status);
 }
 
 export function responseDeadlineMs(t: Pick<SlaTicket, 'reportedAt' | 'responseTargetS'>): number {
@@ -39,8 +75,8 @@ export function slaStateAt(startMs: number, targetMs: number, nowMs: number): Sl
 
 export function responseClock(t: SlaTicket, nowMs: number): ResponseClock {
   const deadlineMs = responseDeadlineMs(t);
-  if (t.status === 'rejected') return { running: false, state: 'excluded', deadlineMs, responseMs: null };
-  if (t.respondedAt) {
+  if (isClockExcluded(t.status)) return { running: false, state: 'excluded', deadlineMs, responseMs: null };
+  if (t.respondedAt != null) {
     const respondedMs = Date.parse(t.respondedAt);
     return { running: false, state: respondedMs <= deadlineMs ? 'met' : 'missed', deadlineMs, responseMs: respondedMs - Date.parse(t.reportedAt) };
   }
@@ -48,9 +84,30 @@ export function responseClock(t: SlaTicket, nowMs: number): ResponseClock {
   return { running: true, state, deadlineMs, remainingMs: deadlineMs - nowMs };
 }
 
+export function responseClockState(t: SlaTicket, nowMs: number): ResponseClockState {
+  return responseClock(t, nowMs).state;
+}
+
+/** Overdue: still awaiting response and past the target (breached). */
+export function isOverdue(t: SlaTicket, nowMs: number): boolean {
+  return responseClockState(t, nowMs) === 'breached';
+}
+
+/** The response was due: answered (on time or not), or unanswered past the target. Not yet due: still within it. */
+export function isResponseDue(t: SlaTicket, nowMs: number): boolean {
+  const s = responseClockState(t, nowMs);
+  return s === 'met' || s === 'missed' || s === 'breached';
+}
+
+/** Late: answered after the target, or still unanswered past it. */
+export function isResponseLate(t: SlaTicket, nowMs: number): boolean {
+  const s = responseClockState(t, nowMs);
+  return s === 'missed' || s === 'breached';
+}
+
 /** The next instant the response clock changes state by time alone, or null if it never will. */
 export function nextSlaChangeMs(t: SlaTicket, nowMs: number): number | null {
-  if (t.respondedAt || t.status === 'rejected') return null;
+  if (!isAwaitingResponse(t)) return null;
   const warn = warningAtMs(t);
   if (nowMs < warn) return warn;
   const deadline = responseDeadlineMs(t);
@@ -70,7 +127,10 @@ export function formatCountdown(remainingMs: number, lang: 'zh' | 'en' = 'zh'): 
   return over ? `超时 ${clock}` : `还剩 ${clock}`;
 }
 
-/** Escalated tickets run on the department's own clock. */
+/**
+ * Escalated tickets also run on the department's own clock (吹哨: its time limit, from escalation to resolution),
+ * beside the response clock above: met when resolved by `dueAt`, breached once past it unresolved.
+ */
 export function escalationClock(dueAt: string | null, resolvedAt: string | null, nowMs: number): { state: SlaState | 'met' | 'missed'; remainingMs: number } | null {
   if (!dueAt) return null;
   const due = Date.parse(dueAt);

@@ -199,6 +199,15 @@ test('the cached wall clock agrees with shared/sla.ts at every boundary', () => 
   assert.is(runningClock(ticket('2', { status: 'responded', respondedAt: iso(T0) }), T0), null);
 });
 
+test('the wall counts an escalated ticket nobody responded to as awaiting, and red once past its target', () => {
+  const now = T0 + 11 * 60_000;
+  const esc = ticket('e', { status: 'escalated', escalatedAt: iso(T0 + 60_000) });
+  assert.is(ticketLook(esc, now), 'breached');
+  assert.equal(liveCounts([esc], now), { open: 1, awaiting: 1, breached: 1, warning: 0 });
+  assert.equal(closestToBreach([esc], now).map((r) => r.ticket.id), ['e']);
+  assert.is(runningClock(ticket('x', { status: 'rejected' }), now), null, 'rejected tickets are excluded');
+});
+
 test('map: points shift to GCJ-02 only under GCJ-02 tiles; no tiles, no shift', () => {
   assert.is(displayCrs({ tileUrl: null, tileCrs: 'gcj02' }), 'wgs84');
   assert.is(displayCrs({ tileUrl: 'https://t/{z}/{x}/{y}.png', tileCrs: 'gcj02' }), 'gcj02');

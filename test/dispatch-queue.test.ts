@@ -47,4 +47,15 @@ Q('filters: community, grid, category, state (with "late" computed from the cloc
   assert.ok(matches(t, { communityId: 'c1', gridId: 'g1', category: 'clutter', state: 'live' }, NOW));
 });
 
+Q('an escalated ticket nobody responded to is overdue on the response clock, and the queue shows the department limit', () => {
+  const t = ticket('9', { status: 'escalated', reportedAt: ago(30), escalatedAt: ago(25), escalationDueAt: new Date(NOW + 3600_000).toISOString() });
+  assert.ok(matches(t, { ...EMPTY_FILTER, state: 'overdue' }, NOW), 'the promise is to the resident: escalation does not stop the clock');
+  const [row] = queueRows([t], EMPTY_FILTER, NOW);
+  assert.is(row.look, 'breached');
+  assert.is(row.clock, 'escalation');
+  assert.is(row.remainingMs, 3600_000);
+  const answered = ticket('10', { status: 'escalated', respondedAt: ago(28), reportedAt: ago(30), escalationDueAt: new Date(NOW + 3600_000).toISOString() });
+  assert.not.ok(matches(answered, { ...EMPTY_FILTER, state: 'overdue' }, NOW));
+});
+
 Q.run();

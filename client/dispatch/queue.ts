@@ -1,6 +1,6 @@
 // The console's queue as pure functions: which tickets a filter keeps and in what order (least time left first).
 import type { TicketView } from '../../shared/api.ts';
-import { escalationClock, responseClock } from '../../shared/sla.ts';
+import { escalationClock, isOverdue, responseClock } from '../../shared/sla.ts';
 import type { TicketStatus } from '../../shared/tickets.ts';
 import { isAwaitingResponse, ticketLook, type TicketLook } from '../live/derive.ts';
 
@@ -27,7 +27,8 @@ export function matches(t: TicketView, f: QueueFilter, nowMs: number): boolean {
   if (f.gridId && t.gridId !== f.gridId) return false;
   if (f.category && t.category !== f.category) return false;
   if (f.state === 'live') return true;
-  if (f.state === 'overdue') return ticketLook(t, nowMs) === 'breached';
+  // The same rule as the REST list's `overdue=true` (server/tickets/response-clock.ts builds it from shared/sla.ts).
+  if (f.state === 'overdue') return isOverdue(t, nowMs);
   return STATUSES[f.state]?.includes(t.status) ?? false;
 }
 
@@ -50,13 +51,15 @@ function group(r: QueueRow): number {
 
 export function toRow(t: TicketView, nowMs: number): QueueRow {
   const look = ticketLook(t, nowMs);
-  if (isAwaitingResponse(t)) {
-    const c = responseClock(t, nowMs);
-    if (c.running) return { ticket: t, look, remainingMs: c.remainingMs, clock: 'response' };
-  }
+  // Once escalated the department's limit is what the console can still act on; the response clock keeps running
+  // (and colours the row) until someone responds.
   if (t.status === 'escalated') {
     const c = escalationClock(t.escalationDueAt, t.resolvedAt, nowMs);
     if (c) return { ticket: t, look, remainingMs: c.remainingMs, clock: 'escalation' };
+  }
+  if (isAwaitingResponse(t)) {
+    const c = responseClock(t, nowMs);
+    if (c.running) return { ticket: t, look, remainingMs: c.remainingMs, clock: 'response' };
   }
   return { ticket: t, look, remainingMs: null, clock: null };
 }

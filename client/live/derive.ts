@@ -1,18 +1,15 @@
 // Pure views derived from live tickets and responders: counts, the closest-to-breach list, per-community rows.
 import type { CommunityView, KpiBoard, ResponderView, TicketView } from '../../shared/api.ts';
 import type { Kpis } from '../../shared/metrics.ts';
-import { slaStateAt, type SlaState } from '../../shared/sla.ts';
-import { OPEN_STATUSES, type TicketStatus } from '../../shared/tickets.ts';
+import { isAwaitingResponse, slaStateAt, type SlaState } from '../../shared/sla.ts';
+import { OPEN_STATUSES } from '../../shared/tickets.ts';
 
-/** Statuses in which the 10-minute response clock is still the thing that matters. */
-const AWAITING_STATUSES: readonly TicketStatus[] = ['reported', 'dispatched', 'accepted', 'reopened'];
+// Which tickets await a response, and when they are amber or red, is the shared rule (shared/sla.ts), evaluated here
+// on server time (store.now); the server's `sla` stream changes mark the same instants.
+export { isAwaitingResponse };
 
 export function isOpen(t: TicketView): boolean {
   return OPEN_STATUSES.includes(t.status);
-}
-
-export function isAwaitingResponse(t: TicketView): boolean {
-  return t.respondedAt == null && AWAITING_STATUSES.includes(t.status);
 }
 
 /** How a ticket is drawn: by its running response clock, else by where it is in the lifecycle. */

@@ -3,6 +3,7 @@ import type postgres from 'postgres';
 import type { KpiBoard } from '../../shared/api.ts';
 import { computeKpis, type MetricTicket } from '../../shared/metrics.ts';
 import { OPEN_STATUSES } from '../../shared/tickets.ts';
+import { responseClockSql } from '../tickets/response-clock.ts';
 
 type Q = postgres.Sql<Record<string, never>> | postgres.TransactionSql<Record<string, never>>;
 
@@ -37,7 +38,7 @@ export async function kpiBoard(q: Q, streetOfficeId: string, nowMs = Date.now())
   // Open and breached counts per community cover every live ticket, not only today's.
   const live = await q<{ community_id: string; open: number; breached: number }[]>`
     SELECT g.community_id, count(*)::int AS open,
-      count(*) FILTER (WHERE t.responded_at IS NULL AND t.reported_at + make_interval(secs => t.response_target_s) < now())::int AS breached
+      count(*) FILTER (WHERE ${responseClockSql(q).overdue(new Date(nowMs))})::int AS breached
     FROM tickets t JOIN grids g ON g.id = t.grid_id
     WHERE t.street_office_id = ${streetOfficeId} AND t.status = ANY(${OPEN_STATUSES as string[]})
     GROUP BY g.community_id`;

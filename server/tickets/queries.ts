@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { assertTicketVisible, scopeOf, type Principal } from '../auth/principal.ts';
 import { ticketsInScope } from '../auth/scope-sql.ts';
 import { offersOfTicket } from '../dispatch/offers.ts';
+import { responseClockSql } from './response-clock.ts';
 import { ticketEvents } from './history.ts';
 import { selectTickets, toTicketView } from './views.ts';
 
@@ -18,7 +19,7 @@ export async function listTickets(sql: Sql, p: Principal, q: z.infer<typeof list
     ${q.communityId ? sql`AND g.community_id = ${q.communityId}` : sql``}
     ${q.gridId ? sql`AND t.grid_id = ${q.gridId}` : sql``}
     ${q.category ? sql`AND t.category = ${q.category}` : sql``}
-    ${q.overdue === 'true' ? sql`AND t.responded_at IS NULL AND t.status <> 'rejected' AND t.reported_at + make_interval(secs => t.response_target_s) < now()` : sql``}
+    ${q.overdue === 'true' ? sql`AND ${responseClockSql(sql).overdue(sql`now()`)}` : sql``}
     ${q.before ? sql`AND t.id < ${q.before}` : sql``}`;
   const rows = await selectTickets(sql, where, sql`ORDER BY t.id DESC LIMIT ${q.limit + 1}`);
   const items = rows.slice(0, q.limit).map(toTicketView);
