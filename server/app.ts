@@ -26,6 +26,8 @@ import { responderRoutes } from './responders/routes.ts';
 import { metricRoutes } from './metrics/routes.ts';
 import { dispatchRoutes } from './dispatch/routes.ts';
 import { displayRoutes } from './displays/routes.ts';
+import { reportRoutes } from './reports/routes.ts';
+import { createRollupJob } from './reports/job.ts';
 import { createChangeStream } from './live/stream.ts';
 import { attachLive } from './live/socket.ts';
 import { originAllowed } from './http/origin.ts';
@@ -88,6 +90,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   const routes: Route[] = [
     ...healthRoutes(deps), ...opsMetricsRoutes(deps), ...authRoutes(deps), ...ticketRoutes(deps), ...gridRoutes(deps),
     ...catalogRoutes(deps), ...responderRoutes(deps), ...metricRoutes(deps), ...dispatchRoutes(deps), ...displayRoutes(deps),
+    ...reportRoutes(deps),
   ];
   const router = new Router<AppState>();
   mountRoutes(router, routes, deps);
@@ -99,6 +102,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   const stream = createChangeStream(deps);
   const ingest = createPositionIngest(deps);
   const jobs = createJobs(deps);
+  const rollups = createRollupJob(deps);
   attachLive(io, deps, ingest);
 
   return {
@@ -107,6 +111,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
       await stream.start();
       ingest.start();
       jobs.start();
+      rollups.start();
     },
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
@@ -116,6 +121,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
     },
     async close() {
       await jobs.stop();
+      await rollups.stop();
       await ingest.stop();
       await stream.stop();
       io.disconnectSockets(true);

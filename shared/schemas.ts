@@ -23,6 +23,11 @@ export const createTicketBody = z.object({
   urgency: z.enum(URGENCIES).optional(),
   /** Duty staff pick the grid by hand when the location is outside every grid. */
   gridId: id.optional(),
+  /**
+   * When the resident's call or note came in, if staff enter it later (hotline, suggestion box, door-knocking): the
+   * response clock starts then. Office staff only; at most RECEIVED_MAX_AGE_DAYS back.
+   */
+  receivedAt: z.string().datetime({ offset: true }).optional(),
   /** Alternative to the Idempotency-Key header. */
   idempotencyKey: z.string().min(8).max(100).optional(),
 }).strict();
@@ -42,6 +47,9 @@ export const departmentAcceptBody = z.object({ note: text(1000).optional() }).st
 export const rejectBody = z.object({ reason: text(500), duplicateOf: id.optional() }).strict();
 export const reopenBody = z.object({ reason: text(500) }).strict();
 export const rateBody = z.object({ rating: z.number().int().min(1).max(5), comment: text(500).optional() }).strict();
+
+/** How far back staff may date a report they enter late (suggestion boxes are emptied weekly). */
+export const RECEIVED_MAX_AGE_DAYS = 8;
 
 export const ACTION_BODIES = {
   dispatch: dispatchBody, accept: z.object({}).strict(), decline: declineBody, respond: respondBody,

@@ -128,6 +128,17 @@ export function formatCountdown(remainingMs: number, lang: 'zh' | 'en' = 'zh'): 
 }
 
 /**
+ * The resolution target (按期办结): per category, counted from the report like the response clock, with the same
+ * exclusions. Due once resolved, or unresolved past the target.
+ */
+export function resolutionState(t: { status: TicketStatus; reportedAt: string; resolvedAt: string | null; resolutionTargetS: number }, nowMs: number): 'excluded' | 'met' | 'missed' | 'running' | 'overdue' {
+  if (isClockExcluded(t.status)) return 'excluded';
+  const due = Date.parse(t.reportedAt) + t.resolutionTargetS * 1000;
+  if (t.resolvedAt != null) return Date.parse(t.resolvedAt) <= due ? 'met' : 'missed';
+  return nowMs > due ? 'overdue' : 'running';
+}
+
+/**
  * Escalated tickets also run on the department's own clock (吹哨: its time limit, from escalation to resolution),
  * beside the response clock above: met when resolved by `dueAt`, breached once past it unresolved.
  */

@@ -181,7 +181,7 @@ T('bad input: 400 with the field, unknown ids 404, oversized bodies 413, photos 
   assert.is((await s.api('POST', '/api/tickets/1/resolve', { cookie: duty, body: {} })).body.error.field, 'note');
   assert.is((await s.api('POST', '/api/tickets/1/photos', { cookie: duty, body: 'hello', headers: { 'content-type': 'text/plain' } })).status, 415);
   assert.is((await s.api('POST', '/api/auth/login', { body: { username: 'duty' } })).body.error.field, 'password');
-  assert.is((await s.api('GET', '/api/metrics/report?from=x', { cookie: duty })).status, 400);
+  assert.is((await s.api('GET', '/api/reports?period=custom&from=x', { cookie: duty })).body.error.field, 'from');
   assert.is((await s.api('GET', '/api/nowhere', { cookie: duty })).status, 404);
 });
 

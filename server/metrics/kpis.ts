@@ -1,9 +1,12 @@
-// KPI board for a street office: today's tickets fed to the shared metric definitions, overall and per community.
+// KPI board for a street office (the wall): today's counters from the reports' own SQL (server/reports/read.ts, raw,
+// no history needed), overall and per community, plus live open and breached counts per community.
 import type postgres from 'postgres';
 import type { KpiBoard } from '../../shared/api.ts';
-import { computeKpis, type MetricTicket } from '../../shared/metrics.ts';
+import { addCounters, kpisFrom, zeroCounters, type Counters } from '../../shared/metrics.ts';
 import { OPEN_STATUSES } from '../../shared/tickets.ts';
 import { responseClockSql } from '../tickets/response-clock.ts';
+import { emptyHists } from '../reports/counters.ts';
+import { readSpan } from '../reports/read.ts';
 
 type Q = postgres.Sql<Record<string, never>> | postgres.TransactionSql<Record<string, never>>;
 
@@ -13,28 +16,23 @@ export function startOfLocalDay(nowMs: number, utcOffsetMin: number): Date {
   return new Date(local - (local % 86_400_000) - utcOffsetMin * 60_000);
 }
 
-export async function metricRows(q: Q, streetOfficeId: string, from: Date, to: Date, gridIds: string[] | null = null) {
-  return q<(MetricTicket & { communityId: string })[]>`
-    SELECT t.status, t.reported_at AS "reportedAt", t.responded_at AS "respondedAt", t.resolved_at AS "resolvedAt",
-      t.closed_at AS "closedAt", t.escalated_at AS "escalatedAt", t.response_target_s AS "responseTargetS",
-      t.resolution_target_s AS "resolutionTargetS", t.rating, t.reopen_count AS "reopenCount", t.ever_resolved AS "everResolved",
-      g.community_id AS "communityId"
-    FROM tickets t JOIN grids g ON g.id = t.grid_id
-    WHERE t.street_office_id = ${streetOfficeId} AND t.reported_at >= ${from} AND t.reported_at < ${to}
-      ${gridIds ? q`AND t.grid_id = ANY(${gridIds}::bigint[])` : q``}`;
-}
-
 export async function kpiBoard(q: Q, streetOfficeId: string, nowMs = Date.now()): Promise<KpiBoard> {
   const [so] = await q<{ utc_offset_min: number }[]>`SELECT utc_offset_min FROM street_offices WHERE id = ${streetOfficeId}`;
-  const since = startOfLocalDay(nowMs, so?.utc_offset_min ?? 480);
-  const rows = (await metricRows(q, streetOfficeId, since, new Date(nowMs + 1))).map((r) => ({
-    ...r,
-    reportedAt: new Date(r.reportedAt).toISOString(),
-    respondedAt: r.respondedAt ? new Date(r.respondedAt).toISOString() : null,
-    resolvedAt: r.resolvedAt ? new Date(r.resolvedAt).toISOString() : null,
-    closedAt: r.closedAt ? new Date(r.closedAt).toISOString() : null,
-    escalatedAt: r.escalatedAt ? new Date(r.escalatedAt).toISOString() : null,
-  }));
+  const offset = so?.utc_offset_min ?? 480;
+  const since = startOfLocalDay(nowMs, offset);
+  const today = await readSpan(q, {
+    streetOfficeId, utcOffsetMin: offset, fromMs: since.getTime(), toMs: nowMs + 1, gridIds: null, dims: ['grid'],
+    now: new Date(nowMs), rollups: false, events: false,
+  });
+  const grids = await q<{ id: string; community_id: string }[]>`SELECT id, community_id FROM grids WHERE street_office_id = ${streetOfficeId}`;
+  const communityOf = new Map(grids.map((g) => [g.id, g.community_id]));
+  const perCommunity = new Map<string, Counters>();
+  let total = zeroCounters();
+  for (const r of today.rows) {
+    total = addCounters(total, r.counters);
+    const c = communityOf.get(r.key);
+    if (c) perCommunity.set(c, addCounters(perCommunity.get(c) ?? zeroCounters(), r.counters));
+  }
   // Open and breached counts per community cover every live ticket, not only today's.
   const live = await q<{ community_id: string; open: number; breached: number }[]>`
     SELECT g.community_id, count(*)::int AS open,
@@ -45,10 +43,11 @@ export async function kpiBoard(q: Q, streetOfficeId: string, nowMs = Date.now())
   const communities = await q<{ id: string }[]>`SELECT id FROM communities WHERE street_office_id = ${streetOfficeId} ORDER BY id`;
   return {
     since: since.toISOString(),
-    today: computeKpis(rows, nowMs),
+    today: kpisFrom(total, today.hist),
     perCommunity: communities.map((c) => {
       const l = live.find((x) => x.community_id === c.id);
-      return { communityId: c.id, open: l?.open ?? 0, breached: l?.breached ?? 0, kpis: computeKpis(rows.filter((r) => r.communityId === c.id), nowMs) };
+      // Per community the rates; the percentiles are the street office's only (null here).
+      return { communityId: c.id, open: l?.open ?? 0, breached: l?.breached ?? 0, kpis: kpisFrom(perCommunity.get(c.id) ?? zeroCounters(), emptyHists()) };
     }),
   };
 }

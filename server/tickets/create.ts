@@ -2,7 +2,7 @@
 import type { Sql } from '../db/connect.ts';
 import type { TicketView } from '../../shared/api.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { CreateTicketBody } from '../../shared/schemas.ts';
+import { RECEIVED_MAX_AGE_DAYS, type CreateTicketBody } from '../../shared/schemas.ts';
 import type { Principal, UserPrincipal } from '../auth/principal.ts';
 import { OFFICE_ROLES } from '../../shared/domain.ts';
 import { findGridAt } from '../grids/assign.ts';
@@ -19,6 +19,14 @@ export function actorOf(p: Principal | null, systemLabel = '系统'): Actor {
 /** Who may report is the route's rule (REPORTER_ROLES); the grid-by-hand and own-grid rules are checked here. */
 export async function createTicket(sql: Sql, p: UserPrincipal, body: CreateTicketBody, idempotencyKey: string | null): Promise<{ ticket: TicketView; created: boolean }> {
   const key = idempotencyKey ?? body.idempotencyKey ?? null;
+  // Entered later than it came in: the clock starts when the resident reported (the `report` event keeps the entry time).
+  let receivedAt: Date | null = null;
+  if (body.receivedAt) {
+    if (!(OFFICE_ROLES as readonly string[]).includes(p.role)) throw new AppError('forbidden', 'only office staff may date a report they enter later', 'receivedAt');
+    receivedAt = new Date(body.receivedAt);
+    if (receivedAt.getTime() > Date.now() + 60_000) throw new AppError('bad_request', 'receivedAt: must not be in the future', 'receivedAt');
+    if (receivedAt.getTime() < Date.now() - RECEIVED_MAX_AGE_DAYS * 86_400_000) throw new AppError('bad_request', `receivedAt: at most ${RECEIVED_MAX_AGE_DAYS} days back`, 'receivedAt');
+  }
 
   if (key) {
     const existing = await sql<{ id: string }[]>`SELECT id FROM tickets WHERE street_office_id = ${p.streetOfficeId} AND idempotency_key = ${key}`;
@@ -45,10 +53,10 @@ export async function createTicket(sql: Sql, p: UserPrincipal, body: CreateTicke
 
     const inserted = await tx<{ id: string; reported_at: Date }[]>`
       INSERT INTO tickets (street_office_id, grid_id, category, channel, urgency, status, description, lat, lng, address,
-        reporter_name, reporter_phone, response_target_s, resolution_target_s, created_by, idempotency_key)
+        reporter_name, reporter_phone, response_target_s, resolution_target_s, created_by, idempotency_key, reported_at)
       VALUES (${p.streetOfficeId}, ${gridId}, ${body.category}, ${body.channel}, ${body.urgency ?? category.urgency}, 'reported',
         ${body.description}, ${body.lat}, ${body.lng}, ${body.address ?? null}, ${body.reporterName ?? null}, ${body.reporterPhone ?? null},
-        ${category.response_target_s}, ${category.resolution_target_s}, ${p.userId}, ${key})
+        ${category.response_target_s}, ${category.resolution_target_s}, ${p.userId}, ${key}, ${receivedAt ? tx`least(${receivedAt}::timestamptz, now())` : tx`now()`})
       ON CONFLICT (street_office_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING id, reported_at`;
     if (!inserted[0]) {

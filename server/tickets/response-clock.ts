@@ -64,3 +64,30 @@ export function responseClockSql(sql: Q, alias = 't'): ClockSql {
     state,
   };
 }
+
+/** The resolution target (shared/sla.ts resolutionState) over the same row: resolution_target_s, resolved_at. */
+export function resolutionClockSql(sql: Q, alias = 't') {
+  const col = (c: string) => sql(`${alias}.${c}`);
+  const notExcluded = sql`(${col('status')} NOT IN ${sql.unsafe(literalList(CLOCK_EXCLUDED_STATUSES))})`;
+  const deadline = sql`(${col('reported_at')} + make_interval(secs => ${col('resolution_target_s')}))`;
+  return {
+    deadline,
+    /** Resolved, or unresolved past the target (strictly after it). */
+    due: (now: Now) => sql`(${notExcluded} AND (${col('resolved_at')} IS NOT NULL OR ${deadline} < ${now}::timestamptz))`,
+    onTime: sql`(${notExcluded} AND ${col('resolved_at')} <= ${deadline})`,
+    /** Still counting: not excluded, unresolved. */
+    running: sql`(${notExcluded} AND ${col('resolved_at')} IS NULL)`,
+  };
+}
+
+/** The department's clock of an escalated ticket (shared/sla.ts escalationClock): escalation_due_at, resolved_at. */
+export function escalationClockSql(sql: Q, alias = 't') {
+  const col = (c: string) => sql(`${alias}.${c}`);
+  const escalated = sql`(${col('escalated_at')} IS NOT NULL AND ${col('status')} NOT IN ${sql.unsafe(literalList(CLOCK_EXCLUDED_STATUSES))})`;
+  return {
+    escalated,
+    due: (now: Now) => sql`(${escalated} AND (${col('resolved_at')} IS NOT NULL OR ${col('escalation_due_at')} < ${now}::timestamptz))`,
+    onTime: sql`(${escalated} AND ${col('resolved_at')} <= ${col('escalation_due_at')})`,
+    running: sql`(${escalated} AND ${col('resolved_at')} IS NULL)`,
+  };
+}

@@ -1,0 +1,258 @@
+// The reports contract: query schemas (periods, scopes, breakdowns), period arithmetic in the street office's local
+// days, the response shapes, and the columns the page, the CSV and the XLSX all show (so their numbers agree).
+import { z } from 'zod';
+import {
+  FIGURE_IDS, FIGURES, LEAGUE_MIN_DUE, figures, meanResponseS, wilson,
+  type Counters, type FigureId, type Figures, type Histograms,
+} from './metrics.ts';
+import type { LateCause } from './why-late.ts';
+
+export const REPORT_PERIODS = ['today', 'yesterday', 'this_week', 'this_month', 'last_month', 'custom'] as const;
+export type ReportPeriod = (typeof REPORT_PERIODS)[number];
+export const REPORT_PERIOD_LABELS: Record<ReportPeriod, { zh: string; en: string }> = {
+  today: { zh: '今日', en: 'Today' }, yesterday: { zh: '昨日', en: 'Yesterday' }, this_week: { zh: '本周', en: 'This week' },
+  this_month: { zh: '本月', en: 'This month' }, last_month: { zh: '上月', en: 'Last month' }, custom: { zh: '自定义', en: 'Custom' },
+};
+export const REPORT_SCOPES = ['street_office', 'community', 'grid'] as const;
+export type ReportScopeKind = (typeof REPORT_SCOPES)[number];
+export const BREAKDOWN_DIMS = ['community', 'grid', 'category', 'channel', 'responder', 'hour'] as const;
+export type BreakdownDim = (typeof BREAKDOWN_DIMS)[number];
+export const BREAKDOWN_LABELS: Record<BreakdownDim, { zh: string; en: string }> = {
+  community: { zh: '社区', en: 'Community' }, grid: { zh: '网格', en: 'Grid' }, category: { zh: '类别', en: 'Category' },
+  channel: { zh: '渠道', en: 'Channel' }, responder: { zh: '响应人', en: 'Responder' }, hour: { zh: '时段', en: 'Hour of day' },
+};
+/** A report covers at most this many days. */
+export const MAX_REPORT_DAYS = 366;
+
+const id = z.string().regex(/^\d{1,18}$/, 'must be a numeric id');
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s); }, 'must be a real date');
+
+const base = z.object({
+  period: z.enum(REPORT_PERIODS).default('today'),
+  /** Custom periods: first and last local day, both included. */
+  from: localDate.optional(),
+  to: localDate.optional(),
+  scope: z.enum(REPORT_SCOPES).default('street_office'),
+  communityId: id.optional(),
+  gridId: id.optional(),
+});
+
+type Base = z.infer<typeof base>;
+function checkBase(q: Base, ctx: z.RefinementCtx) {
+  if (q.period === 'custom') {
+    if (!q.from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'a custom period needs from (YYYY-MM-DD)' });
+    if (!q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'a custom period needs to (YYYY-MM-DD)' });
+    if (q.from && q.to) {
+      const days = (Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`)) / 86_400_000 + 1;
+      if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+      if (days > MAX_REPORT_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `a report covers at most ${MAX_REPORT_DAYS} days` });
+    }
+  } else if (q.from || q.to) {
+    ctx.addIssue({ code: 'custom', path: [q.from ? 'from' : 'to'], message: 'only a custom period takes from/to' });
+  }
+  if (q.scope === 'community' && !q.communityId) ctx.addIssue({ code: 'custom', path: ['communityId'], message: 'a community scope needs communityId' });
+  if (q.scope === 'grid' && !q.gridId) ctx.addIssue({ code: 'custom', path: ['gridId'], message: 'a grid scope needs gridId' });
+}
+
+/** GET /api/reports: the page's figures for a period and scope. */
+export const reportQuery = base.strict().superRefine(checkBase);
+export type ReportQuery = z.infer<typeof reportQuery>;
+/** GET /api/reports/breakdown: one breakdown (the responder table is only read on demand). */
+export const breakdownQuery = base.extend({ by: z.enum(BREAKDOWN_DIMS) }).strict().superRefine(checkBase);
+/** GET /api/reports/export.csv|.xlsx — the CSV holds one breakdown (`by`), the workbook all of them. */
+export const exportQuery = base.extend({ by: z.enum(BREAKDOWN_DIMS).default('community'), lang: z.enum(['zh', 'en']).default('zh') }).strict().superRefine(checkBase);
+/** GET /api/reports/tickets: the tickets behind a figure — late ones of a cause, or all of a breakdown row. */
+export const drillQuery = base.extend({
+  cause: z.string().regex(/^[a-z_]{1,30}$/).optional(),
+  late: z.enum(['true', 'false']).optional(),
+  by: z.enum(BREAKDOWN_DIMS).optional(),
+  key: z.string().max(40).optional(),
+  before: z.string().regex(/^\d{1,18}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+}).strict().superRefine((q, ctx) => {
+  checkBase(q, ctx);
+  if ((q.by == null) !== (q.key == null)) ctx.addIssue({ code: 'custom', path: ['key'], message: 'by and key go together' });
+});
+
+// ---- Periods in the street office's local days (China Standard Time: UTC offset 480 minutes, no DST) ----
+
+/** "YYYY-MM-DD" of the local day an instant falls in. */
+export function localDay(ms: number, utcOffsetMin: number): string {
+  return new Date(ms + utcOffsetMin * 60_000).toISOString().slice(0, 10);
+}
+/** The instant a local day starts. */
+export function localDayStartMs(day: string, utcOffsetMin: number): number {
+  return Date.parse(`${day}T00:00:00Z`) - utcOffsetMin * 60_000;
+}
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+/** Monday = 0 … Sunday = 6 of a local day. */
+export function weekdayOf(day: string): number {
+  return (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
+}
+function monthStart(day: string, deltaMonths = 0): string {
+  const d = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + deltaMonths);
+  return d.toISOString().slice(0, 10);
+}
+
+export interface Span { from: string; to: string }
+export interface ResolvedPeriod {
+  period: ReportPeriod;
+  /** Half-open [from, to) instants, ISO. */
+  current: Span;
+  /** The period before, of the same span (to-date periods: the same elapsed time). */
+  previous: Span;
+  /** First and last local day touched (inclusive), for labels. */
+  firstDay: string;
+  lastDay: string;
+  utcOffsetMin: number;
+}
+
+const span = (fromMs: number, toMs: number): Span => ({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() });
+
+/**
+ * A period's bounds. Periods that run to now (today, this week, this month) are compared with the same elapsed span
+ * of the previous day, week or month; whole periods with the whole one before (custom: the same number of days).
+ */
+export function resolvePeriod(q: Pick<Base, 'period' | 'from' | 'to'>, nowMs: number, utcOffsetMin: number): ResolvedPeriod {
+  const today = localDay(nowMs, utcOffsetMin);
+  const start = (d: string) => localDayStartMs(d, utcOffsetMin);
+  let cur: [number, number], prev: [number, number];
+  switch (q.period) {
+    case 'today': cur = [start(today), nowMs]; prev = [start(addDays(today, -1)), nowMs - 86_400_000]; break;
+    case 'yesterday': cur = [start(addDays(today, -1)), start(today)]; prev = [start(addDays(today, -2)), start(addDays(today, -1))]; break;
+    case 'this_week': {
+      const monday = addDays(today, -weekdayOf(today));
+      cur = [start(monday), nowMs]; prev = [start(addDays(monday, -7)), nowMs - 7 * 86_400_000];
+      break;
+    }
+    case 'this_month': {
+      const first = monthStart(today), before = monthStart(today, -1);
+      cur = [start(first), nowMs];
+      prev = [start(before), Math.min(start(before) + (nowMs - start(first)), start(first))];
+      break;
+    }
+    case 'last_month': cur = [start(monthStart(today, -1)), start(monthStart(today))]; prev = [start(monthStart(today, -2)), start(monthStart(today, -1))]; break;
+    case 'custom': {
+      const from = q.from!, to = q.to!;
+      const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+      cur = [start(from), start(addDays(to, 1))]; prev = [start(addDays(from, -days)), start(from)];
+      break;
+    }
+  }
+  return {
+    period: q.period, current: span(...cur), previous: span(...prev),
+    firstDay: localDay(cur[0], utcOffsetMin), lastDay: localDay(Math.max(cur[0], cur[1] - 1), utcOffsetMin), utcOffsetMin,
+  };
+}
+
+// ---- Response shapes ----
+
+export interface ReportSlice { counters: Counters; hist: Histograms; figures: Figures }
+
+export interface BreakdownRow {
+  key: string;
+  label: string;
+  /** The community a grid belongs to (grid rows). */
+  parent?: string;
+  counters: Counters;
+  onTimeRate: number | null;
+  /** 95 % Wilson interval of the on-time rate. */
+  interval: { low: number; high: number } | null;
+  meanResponseS: number | null;
+  closureRate: number | null;
+  satisfactionRate: number | null;
+  /** The same row's on-time rate in the previous period. */
+  prevOnTimeRate: number | null;
+  /** League position by the interval's lower bound; null below LEAGUE_MIN_DUE responses due. */
+  rank: number | null;
+}
+
+export interface TrendPoint { day: string; reported: number; due: number; onTime: number; rate: number | null }
+export interface CauseCount { cause: LateCause; late: number; passes: number }
+
+export interface ReportScope { kind: ReportScopeKind | 'grids'; id: string | null; name: string; gridIds: string[] | null }
+
+export interface Report {
+  period: ResolvedPeriod;
+  scope: ReportScope;
+  generatedAt: string;
+  current: ReportSlice;
+  previous: ReportSlice;
+  trend: TrendPoint[];
+  /** [weekday (Mon = 0), hour, tickets reported]. */
+  heatmap: Array<[number, number, number]>;
+  causes: CauseCount[];
+  breakdowns: Record<Exclude<BreakdownDim, 'responder'>, BreakdownRow[]>;
+  /** Response targets in the period (seconds), for the histogram's target lines. */
+  targets: number[];
+  /** How the figures were read: whole days from rollups, the rest from the tickets and their history. */
+  source: { rollupDays: number; rollupMonths: number; rawDays: number };
+}
+
+export interface DrillTicket {
+  id: string; reportedAt: string; category: string; channel: string; gridName: string; communityName: string; status: string;
+  responseS: number | null; responseTargetS: number; late: boolean; cause: LateCause | null; passes: number; responderName: string | null;
+}
+export interface DrillPage { items: DrillTicket[]; nextBefore: string | null }
+
+/** A breakdown row from its counters (and the previous period's), as page and exports show it. */
+export function breakdownRow(key: string, label: string, c: Counters, prev: Counters | null, parent?: string): BreakdownRow {
+  const none = { response: [], accept: [], arrive: [], resolution: [] };
+  const f = figures(c, none);
+  return {
+    key, label, parent, counters: c,
+    onTimeRate: f.onTimeResponseRate, interval: wilson(c.resp_on_time, c.resp_due), meanResponseS: meanResponseS(c),
+    closureRate: f.closureRate, satisfactionRate: f.satisfactionRate,
+    prevOnTimeRate: prev ? figures(prev, none).onTimeResponseRate : null, rank: null,
+  };
+}
+
+/** Ranks rows with enough responses due by the lower bound of their interval (then the rate, then the sample). */
+export function rankLeague(rows: BreakdownRow[]): BreakdownRow[] {
+  const ranked = rows.filter((r) => r.counters.resp_due >= LEAGUE_MIN_DUE && r.interval)
+    .sort((a, b) => b.interval!.low - a.interval!.low || (b.onTimeRate ?? 0) - (a.onTimeRate ?? 0) || b.counters.resp_due - a.counters.resp_due);
+  const pos = new Map(ranked.map((r, i) => [r, i + 1]));
+  return rows.map((r) => ({ ...r, rank: pos.get(r) ?? null }));
+}
+
+// ---- What the page and the exports show: one formatting, one column list ----
+
+/** A rate as the page prints it and the exports store it: percent with one decimal. */
+export function ratePct(r: number | null): number | null {
+  return r == null ? null : Math.round(r * 1000) / 10;
+}
+/** Seconds as whole seconds. */
+export function wholeSeconds(s: number | null): number | null {
+  return s == null ? null : Math.round(s);
+}
+
+export interface Column<T> { id: string; zh: string; en: string; kind: 'text' | 'count' | 'pct' | 'seconds'; value: (row: T) => string | number | null }
+
+export const BREAKDOWN_COLUMNS: Array<Column<BreakdownRow>> = [
+  { id: 'reported', zh: '上报', en: 'Reported', kind: 'count', value: (r) => r.counters.reported },
+  { id: 'excluded', zh: '剔除', en: 'Excluded', kind: 'count', value: (r) => r.counters.excluded },
+  { id: 'due', zh: '应响应', en: 'Due', kind: 'count', value: (r) => r.counters.resp_due },
+  { id: 'onTime', zh: '按时', en: 'On time', kind: 'count', value: (r) => r.counters.resp_on_time },
+  { id: 'late', zh: '超时', en: 'Late', kind: 'count', value: (r) => r.counters.resp_due - r.counters.resp_on_time },
+  { id: 'openLate', zh: '超时未响应', en: 'Open past target', kind: 'count', value: (r) => r.counters.resp_open_late },
+  { id: 'rate', zh: '按时响应率(%)', en: 'On-time (%)', kind: 'pct', value: (r) => ratePct(r.onTimeRate) },
+  { id: 'low', zh: '置信下限(%)', en: 'CI low (%)', kind: 'pct', value: (r) => ratePct(r.interval?.low ?? null) },
+  { id: 'high', zh: '置信上限(%)', en: 'CI high (%)', kind: 'pct', value: (r) => ratePct(r.interval?.high ?? null) },
+  { id: 'prevRate', zh: '上期按时率(%)', en: 'Previous (%)', kind: 'pct', value: (r) => ratePct(r.prevOnTimeRate) },
+  { id: 'meanResponse', zh: '平均响应(秒)', en: 'Mean response (s)', kind: 'seconds', value: (r) => wholeSeconds(r.meanResponseS) },
+  { id: 'closure', zh: '办结率(%)', en: 'Closure (%)', kind: 'pct', value: (r) => ratePct(r.closureRate) },
+  { id: 'satisfaction', zh: '满意率(%)', en: 'Satisfaction (%)', kind: 'pct', value: (r) => ratePct(r.satisfactionRate) },
+  { id: 'rank', zh: '排名', en: 'Rank', kind: 'count', value: (r) => r.rank },
+];
+
+/** A headline figure's value as the page prints it and the exports store it. */
+export function figureValue(id: FigureId, f: Figures): number | null {
+  const v = f[id];
+  const unit = FIGURES[id].unit;
+  return unit === 'rate' ? ratePct(v) : unit === 'seconds' ? wholeSeconds(v) : v;
+}
+export { FIGURE_IDS };
