@@ -6,11 +6,11 @@ import * as assert from 'uvu/assert';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { gridByCode, type GridRef } from './helpers/fixtures.ts';
 import {
-  CLOCK_EXCLUDED_STATUSES, RESPONSE_CLOCK_BY_STATUS, RESPONSE_CLOCK_STATES, isAwaitingResponse, isOverdue, isResponseDue,
-  isResponseLate, responseClockState, responseDeadlineMs, warningAtMs, type SlaTicket,
+  CLOCK_EXCLUDED_STATUSES, RESPONSE_CLOCK_BY_STATUS, RESPONSE_CLOCK_STATES, escalationClock, isAwaitingResponse, isClockExcluded, isOverdue,
+  isResponseDue, isResponseLate, resolutionState, responseClockState, responseDeadlineMs, warningAtMs, type SlaTicket,
 } from '../shared/sla.ts';
 import { OPEN_STATUSES, TICKET_STATUSES, type TicketStatus } from '../shared/tickets.ts';
-import { responseClockSql } from '../server/tickets/response-clock.ts';
+import { escalationClockSql, resolutionClockSql, responseClockSql } from '../server/tickets/response-clock.ts';
 import { emitSlaTransitions } from '../server/live/clock.ts';
 import { kpiBoard } from '../server/metrics/kpis.ts';
 
@@ -66,6 +66,47 @@ C('the rule covers every status the database allows, and nothing else', async ({
   assert.equal(inDb, [...TICKET_STATUSES].sort(), 'tickets.status CHECK and TICKET_STATUSES list the same statuses');
   assert.equal(Object.keys(RESPONSE_CLOCK_BY_STATUS).sort(), [...TICKET_STATUSES].sort(), 'the clock rule places every status');
   assert.equal([...CLOCK_EXCLUDED_STATUSES], ['rejected']);
+  // Partial indexes repeat the exclusion as a literal (so the planner can match them): they must list the same statuses.
+  for (const name of ['tickets_awaiting_response', 'tickets_unsettled']) {
+    const [{ def }] = await s.sql<{ def: string }[]>`SELECT pg_get_indexdef(${name}::regclass) AS def`;
+    const listed = [...def.matchAll(/status <> '([a-z_]+)'/g)].map((m) => m[1]).sort();
+    assert.equal(listed, [...CLOCK_EXCLUDED_STATUSES].sort(), `${name}: ${def}`);
+  }
+});
+
+C('the resolution and department clocks: SQL and shared/sla.ts agree on every status', async ({ s, g, so }) => {
+  const NOW = Date.parse('2026-11-23T08:00:00.000Z');
+  const list: Array<{ status: TicketStatus; reportedMs: number; resolvedMs: number | null; dueMs: number | null }> = [];
+  for (const status of TICKET_STATUSES) {
+    for (const [resolvedAfterS, reportedAgoS] of [[null, 3000], [null, 4000], [3600, 7200], [3601, 7200], [100, 7200]] as const) {
+      for (const dueAfterS of [null, 3600, 1000]) {
+        list.push({ status, reportedMs: NOW - reportedAgoS * 1000, resolvedMs: resolvedAfterS == null ? null : NOW - reportedAgoS * 1000 + resolvedAfterS * 1000, dueMs: dueAfterS == null ? null : NOW - reportedAgoS * 1000 + dueAfterS * 1000 });
+      }
+    }
+  }
+  const rows = list.map((c) => ({
+    street_office_id: so, grid_id: g.id, category: 'clutter', channel: 'hotline', urgency: 'normal', status: c.status, description: 'clock', lat: g.lat, lng: g.lng,
+    response_target_s: 600, resolution_target_s: 3600, reported_at: new Date(c.reportedMs), resolved_at: c.resolvedMs == null ? null : new Date(c.resolvedMs),
+    escalated_at: c.dueMs == null ? null : new Date(c.reportedMs + 60_000), escalation_due_at: c.dueMs == null ? null : new Date(c.dueMs),
+  }));
+  const ids = (await s.sql<{ id: string }[]>`INSERT INTO tickets ${s.sql(rows)} RETURNING id`).map((r) => r.id);
+  const res = resolutionClockSql(s.sql), esc = escalationClockSql(s.sql);
+  const now = new Date(NOW);
+  const got = await s.sql<{ id: string; due: boolean; on_time: boolean; esc_due: boolean; esc_on_time: boolean }[]>`
+    SELECT t.id, ${res.due(now)} AS due, coalesce(${res.onTime}, false) AS on_time, coalesce(${esc.due(now)}, false) AS esc_due, coalesce(${esc.onTime}, false) AS esc_on_time
+    FROM tickets t WHERE t.id = ANY(${ids}::bigint[])`;
+  const byId = new Map(got.map((r) => [r.id, r]));
+  list.forEach((c, i) => {
+    const r = byId.get(ids[i])!;
+    const st = resolutionState({ status: c.status, reportedAt: new Date(c.reportedMs).toISOString(), resolvedAt: c.resolvedMs == null ? null : new Date(c.resolvedMs).toISOString(), resolutionTargetS: 3600 }, NOW);
+    const label = `${c.status} resolved ${c.resolvedMs} due ${c.dueMs}`;
+    assert.is(r.due, st === 'met' || st === 'missed' || st === 'overdue', `resolution due: ${label}`);
+    assert.is(r.on_time, st === 'met', `resolution on time: ${label}`);
+    const e = c.dueMs == null || isClockExcluded(c.status) ? null : escalationClock(new Date(c.dueMs).toISOString(), c.resolvedMs == null ? null : new Date(c.resolvedMs).toISOString(), NOW);
+    assert.is(r.esc_due, e != null && e.state !== 'ok', `department due: ${label}`);
+    assert.is(r.esc_on_time, e?.state === 'met', `department on time: ${label}`);
+  });
+  await s.sql`DELETE FROM tickets WHERE id = ANY(${ids}::bigint[])`;
 });
 
 C('every status and clock position: the SQL fragments agree with shared/sla.ts row by row', async ({ s, g, so }) => {
