@@ -1,4 +1,4 @@
-// Builds the single-page client (wall screen, dispatch console, phone page) into dist/.
+// Builds the single-page client (wall screen, dispatch console, phone page, reports) into dist/.
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -23,6 +23,8 @@ function preloadAppChunks(): Plugin {
         const visit = (name: string) => {
           const c = bundle[name];
           if (chunks.has(name) || !c || c.type !== 'chunk' || c.isEntry) return;
+          // The reports pages carry ECharts (~0.5 MB): a wall or a phone must not fetch it with every load.
+          if (c.facadeModuleId?.includes('/client/reports/')) return;
           chunks.add(name);
           for (const next of [...c.imports, ...c.dynamicImports]) visit(next);
         };
