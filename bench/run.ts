@@ -15,6 +15,13 @@ import { startProfile, summariseProfiles } from './lib/profile.ts';
 import { positionsPhase, rawBroadcastPhase, rawPipelinePhase, settleDatabase, ticketsPhase, type Procs } from './phases.ts';
 import { printTable, targets } from './report.ts';
 
+// `--reports`: the managers' reports on a year of a city's history instead (bench/reports.ts).
+if (process.argv.includes('--reports')) {
+  const { runReportsBench } = await import('./reports.ts');
+  const code = await runReportsBench(process.argv.slice(2).filter((x) => x !== '--reports')).catch((err) => { console.error('bench failed:', err?.stack ?? err); return 1; });
+  process.exit(code);
+}
+
 const { values: a } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },

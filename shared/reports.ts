@@ -189,8 +189,9 @@ export interface Report {
   breakdowns: Record<Exclude<BreakdownDim, 'responder'>, BreakdownRow[]>;
   /** Response targets in the period (seconds), for the histogram's target lines. */
   targets: number[];
-  /** How the figures were read: whole days from rollups, the rest from the tickets and their history. */
-  source: { rollupDays: number; rollupMonths: number; rawDays: number };
+  /** How the figures were read: whole days (and months) from rollups, partial days and the tickets the rollups do
+   * not hold yet (unsettled, or changed and still queued) live from the tickets and their history. */
+  source: { rollupDays: number; rollupMonths: number; rawDays: number; liveTickets: number };
 }
 
 export interface DrillTicket {

@@ -11,6 +11,8 @@ import { refreshRollups } from '../server/reports/rollup.ts';
 import { kpiBoard } from '../server/metrics/kpis.ts';
 import type { Report, ReportScope } from '../shared/reports.ts';
 import { resolvePeriod } from '../shared/reports.ts';
+import { COUNTERS } from '../shared/metrics.ts';
+import { FACT_COLUMNS } from '../server/reports/facts.ts';
 
 const R = suite<{ sql: Sql; drop(): Promise<void>; o: FixtureOffice; ids: Record<string, string> }>('reports: figures by hand');
 const NOW = cst('2026-11-23T12:00:00').getTime();
@@ -69,6 +71,12 @@ R.after(async ({ drop }) => drop());
 const office = (o: FixtureOffice): ReportScope => ({ kind: 'street_office', id: o.soId, name: '测试街道', gridIds: null });
 const run = (sql: Sql, o: FixtureOffice, extra: Partial<ReportInput> = {}) =>
   buildReport(sql, { streetOfficeId: o.soId, scope: office(o), query: { period: 'custom', from: '2026-11-22', to: '2026-11-22' }, nowMs: NOW, rollups: false, ...extra });
+
+R('the rollup tables store exactly the shared counters and the facts row', async ({ sql }) => {
+  const cols = async (table: string) => (await sql<{ c: string }[]>`SELECT column_name AS c FROM information_schema.columns WHERE table_name = ${table} ORDER BY ordinal_position`).map((r) => r.c);
+  assert.equal((await cols('report_cells')).slice(5), [...COUNTERS], 'report_cells: one column per counter, in order');
+  assert.equal(await cols('report_facts'), [...FACT_COLUMNS], 'report_facts: the columns factsSql() yields');
+});
 
 R('periods: Asia/Shanghai days, half-open; to-date periods compare with the same elapsed span', () => {
   const day = resolvePeriod({ period: 'custom', from: '2026-11-22', to: '2026-11-22' }, NOW, 480);
@@ -169,29 +177,39 @@ R('rollups give the raw figures: built, after late events arrive, and as time pa
   const span = { query: { period: 'custom' as const, from: '2026-11-21', to: '2026-11-22' } };
   const raw = await run(sql, o, { ...span, rollups: false });
   const before = await run(sql, o, { ...span, rollups: true });
-  assert.is(before.source.rollupDays, 0, 'nothing built yet');
+  assert.is(before.source.rollupDays, 0, 'nothing built yet: read raw');
   assert.equal(comparable(before), comparable(raw));
   const built = await refreshRollups(sql, { nowMs: NOW });
-  assert.is(built.days, 2, 'the 21st (first ticket) and the 22nd (yesterday)');
+  assert.ok(built.rebuilt > 0, 'a first run builds every office at once');
+  const [{ n: stored }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM report_facts WHERE street_office_id = ${o.soId}`;
+  assert.is(stored, 7, 'T1 T2 T3 T6 T7 T9 T12 are settled at NOW');
+  assert.is(built.pending, 0);
   const cells = await run(sql, o, { ...span, rollups: true });
   assert.is(cells.source.rollupDays, 2);
-  assert.is(cells.source.rawDays, 0);
+  // Held back as unsettled at NOW: T5 (30-day resolution target), T8 (reopened), T10 T11 T13 T14 (unresolved, within
+  // their 24 h). T12's 24 h ended at 09:00: settled, in the rollups.
+  assert.is(cells.source.liveTickets, 6);
   assert.equal(comparable(cells), comparable(raw));
 
-  // A late event: T5 is finally answered (on time? no: a day later) and rated; T1 is reopened.
+  // Late events: T5 is finally answered (a day late); T1 (closed, in the rollups) is reopened; T2 is rated again.
   await sql`UPDATE tickets SET responded_at = reported_at + interval '1 day', status = 'responded' WHERE id = ${ids.T5}`;
   await sql`INSERT INTO ticket_events (ticket_id, action, at, actor_label) VALUES (${ids.T5}, 'respond', now(), 'late')`;
   await sql`UPDATE tickets SET status = 'reopened', reopen_count = 1, resolved_at = NULL WHERE id = ${ids.T1}`;
+  await sql`UPDATE tickets SET rating = 4 WHERE id = ${ids.T2}`;
   const stale = await run(sql, o, { ...span, rollups: true });
-  assert.is(stale.source.rawDays, 1, 'the 22nd is read raw until rebuilt');
+  assert.is(stale.source.rollupDays, 2, 'the rollups still serve the days');
+  assert.ok(stale.source.liveTickets >= 6 + 2, 'the changed tickets are read live, their stored rows taken out');
   const raw2 = await run(sql, o, { ...span, rollups: false });
   assert.equal(comparable(stale), comparable(raw2));
   assert.is(raw2.current.counters.resp_open_late, 1, 'T5 answered: only T7 is still open past target');
   assert.is(raw2.current.counters.reopened, 2);
-  await refreshRollups(sql, { nowMs: NOW });
+  assert.is(raw2.current.counters.satisfied, 3, 'T1 keeps its 5, T2 rated 4 now, T3 (the 21st) 4');
+  const again = await refreshRollups(sql, { nowMs: NOW });
+  assert.ok(again.tickets >= 3);
   const rebuilt = await run(sql, o, { ...span, rollups: true });
-  assert.is(rebuilt.source.rollupDays, 2);
   assert.equal(comparable(rebuilt), comparable(raw2));
+  const [{ q }] = await sql<{ q: number }[]>`SELECT count(*)::int AS q FROM report_queue`;
+  assert.is(q, 0);
 
   // Time alone: forty days on, T5's 30-day resolution target has passed without any event.
   const later = NOW + 40 * 86_400_000;
@@ -199,6 +217,12 @@ R('rollups give the raw figures: built, after late events arrive, and as time pa
   const cellsLater = await run(sql, o, { ...span, rollups: true, nowMs: later });
   assert.ok(rawLater.current.counters.res_due > raw2.current.counters.res_due);
   assert.equal(comparable(cellsLater), comparable(rawLater));
+  // …and the job, running then, moves the tickets that settled meanwhile into the rollups.
+  const woke = await refreshRollups(sql, { nowMs: later });
+  assert.ok(woke.settledByTime >= 5, `settled by time: ${woke.settledByTime}`);
+  const settledLater = await run(sql, o, { ...span, rollups: true, nowMs: later });
+  assert.ok(settledLater.source.liveTickets < cellsLater.source.liveTickets);
+  assert.equal(comparable(settledLater), comparable(rawLater));
 });
 
 R('month rollups: a whole month is read from its month cells, with the same figures', async ({ sql, o }) => {
@@ -206,8 +230,9 @@ R('month rollups: a whole month is read from its month cells, with the same figu
   for (const [d, grid, resp] of [['2026-10-01', A, 200], ['2026-10-15', B, 900], ['2026-10-31', A, 400]] as const) {
     await put(sql, o, { grid, at: cst(`${d}T10:00:00`), status: 'closed', respondedS: resp, resolvedS: 4000, everResolved: true, events: [['dispatch', 5], ['accept', 30], ['respond', resp], ['resolve', 4000], ['close', 4100]] });
   }
-  await refreshRollups(sql, { nowMs: NOW });
-  const span = { query: { period: 'custom' as const, from: '2026-10-01', to: '2026-11-22' } };
+  // The rollups were last judged at the database's own now (previous test): compare at a later instant.
+  await refreshRollups(sql);
+  const span = { query: { period: 'custom' as const, from: '2026-10-01', to: '2026-11-22' }, nowMs: Date.now() + 60_000 };
   const cells = await run(sql, o, { ...span, rollups: true });
   assert.is(cells.source.rollupMonths, 1, 'October');
   const raw = await run(sql, o, { ...span, rollups: false });

@@ -1,6 +1,6 @@
 // The counters of shared/metrics.ts as SQL aggregates over facts rows (one expression per counter, a type error if
 // one is missing), the histogram values, the dimension keys, and "settled": when a ticket's figures stop changing.
-import { COUNTERS, HIST_METRICS, type Counter, type Counters, type HistMetric, type Histograms } from '../../shared/metrics.ts';
+import { COUNTERS, HIST_METRICS, type Counter, type HistMetric, type Histograms } from '../../shared/metrics.ts';
 import { escalationClockSql, resolutionClockSql, responseClockSql, type Now } from '../tickets/response-clock.ts';
 import type { Fragment, Q } from './facts.ts';
 import { lateCauseSql } from './why-late-sql.ts';
@@ -28,13 +28,16 @@ function parts(sql: Q, alias: string) {
   };
 }
 
-/** One aggregate per counter over the facts rows aliased `alias`, judged at `now`. */
-export function counterSql(sql: Q, now: Now, alias = 'f'): Record<Counter, Fragment> {
+/**
+ * One aggregate per counter over the facts rows aliased `alias`, judged at `now`. With `weight` (a column of ±1)
+ * each row counts that much: the rollup job subtracts a ticket's old row and adds its new one in one pass.
+ */
+export function counterSql(sql: Q, now: Now, alias = 'f', weight: Fragment | null = null): Record<Counter, Fragment> {
   const p = parts(sql, alias);
-  const n = (cond: Fragment) => sql`count(*) FILTER (WHERE ${cond})`;
-  const sum = (v: Fragment, cond: Fragment) => sql`coalesce(sum(${v}) FILTER (WHERE ${cond}), 0)`;
+  const n = (cond: Fragment) => (weight ? sql`coalesce(sum(${weight}) FILTER (WHERE ${cond}), 0)` : sql`count(*) FILTER (WHERE ${cond})`);
+  const sum = (v: Fragment, cond: Fragment) => sql`coalesce(sum(${weight ? sql`${weight} * ${v}` : v}) FILTER (WHERE ${cond}), 0)`;
   return {
-    reported: sql`count(*)`,
+    reported: weight ? sql`coalesce(sum(${weight}), 0)` : sql`count(*)`,
     excluded: n(p.clock.excluded),
     resp_due: n(p.clock.due(now)),
     resp_on_time: n(p.clock.onTime),
@@ -62,8 +65,8 @@ export function counterSql(sql: Q, now: Now, alias = 'f'): Record<Counter, Fragm
 }
 
 /** `c1, c2, …` aggregate list with the counters' names, in COUNTERS order. */
-export function counterColumns(sql: Q, now: Now, alias = 'f'): Fragment {
-  const c = counterSql(sql, now, alias);
+export function counterColumns(sql: Q, now: Now, alias = 'f', weight: Fragment | null = null): Fragment {
+  const c = counterSql(sql, now, alias, weight);
   return COUNTERS.map((k) => sql`${c[k]} AS ${sql(k)}`).reduce((a, b) => sql`${a}, ${b}`);
 }
 
@@ -112,11 +115,6 @@ export function settlesAtSql(sql: Q, alias = 'f'): Fragment {
     CASE WHEN ${p.clock.running} THEN ${p.clock.deadline} END,
     CASE WHEN ${p.res.running} THEN ${p.res.deadline} END,
     CASE WHEN ${p.esc.running} THEN ${p.col('escalation_due_at')} END)`;
-}
-
-/** Rows back from postgres.js into typed counters. */
-export function toCounters(row: Record<string, unknown>): Counters {
-  return Object.fromEntries(COUNTERS.map((c) => [c, Number(row[c] ?? 0)])) as Counters;
 }
 
 export function emptyHists(): Histograms {

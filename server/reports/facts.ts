@@ -4,6 +4,14 @@ import type postgres from 'postgres';
 import { responseClockSql } from '../tickets/response-clock.ts';
 
 export type Fragment = postgres.PendingQuery<postgres.Row[]>;
+
+/** The columns of a facts row, in order: factsSql() yields them and report_facts (migration 020) stores them. */
+export const FACT_COLUMNS = [
+  'id', 'street_office_id', 'grid_id', 'community_id', 'category', 'channel', 'status', 'day', 'hour',
+  'reported_at', 'response_target_s', 'responded_at', 'resolution_target_s', 'resolved_at', 'escalated_at', 'escalation_due_at',
+  'rating', 'reopen_count', 'ever_resolved', 'entered_at', 'first_offer_at', 'first_accept_at', 'first_escalated_at',
+  'passes', 'alerted', 'responder_id',
+] as const;
 export type Q = postgres.Sql<Record<string, never>> | postgres.TransactionSql<Record<string, never>>;
 
 /**

@@ -1,10 +1,10 @@
 // Keeps the report rollups current: every few seconds one instance (its own advisory lock, so the SLA clock's job
-// never waits behind a long build) builds closed days that are new or changed, within a time budget per pass.
+// never waits behind a long build) works through the queue of changed tickets, within a time budget per pass.
 import type { Deps } from '../http/types.ts';
 import { refreshRollups } from './rollup.ts';
 
 const ROLLUP_LOCK = 727020;
-const EVERY_MS = 5000;
+const EVERY_MS = 2000;
 const BUDGET_MS = 1500;
 
 export interface RollupJob { start(): void; stop(): Promise<void>; tick(): Promise<void> }
@@ -20,7 +20,7 @@ export function createRollupJob({ sql, log }: Deps): RollupJob {
       if (!ok) return;
       try {
         const r = await refreshRollups(sql, { budgetMs: BUDGET_MS });
-        if (r.days || r.months) log.debug(r, 'report rollups refreshed');
+        if (r.tickets) log.debug(r, 'report rollups refreshed');
       } finally {
         await conn`SELECT pg_advisory_unlock(${ROLLUP_LOCK})`;
       }

@@ -1,18 +1,18 @@
 // Reads the counters of a time span by dimension, and its duration histograms, in one statement: whole days from the
-// rollups while they are current (months where a whole month is), everything else — partial days, stale days, and the
-// tickets a rollup left out because their figures still change with time — from the tickets and their history.
+// rollups (whole months from the month cells), plus from the raw tables the partial days at the edges and every ticket
+// the rollups do not hold yet — unsettled, or changed and still queued (whose stored rows are taken out again).
 import { COUNTERS, HIST_METRICS, type Counters, type HistMetric, type Histograms } from '../../shared/metrics.ts';
 import { addDays, localDay, localDayStartMs } from '../../shared/reports.ts';
-import { CLOCK_EXCLUDED_STATUSES } from '../../shared/sla.ts';
-import { counterColumns, dimKeySql, emptyHists, histValuesSql, settlesAtSql, summedColumns, toCounters, type Dim } from './counters.ts';
-import { factsSql, type Fragment, type Q } from './facts.ts';
-import { LAYOUT, MONTH_DIMS } from './rollup.ts';
+import { counterColumns, dimKeySql, emptyHists, histValuesSql, summedColumns, type Dim } from './counters.ts';
+import { FACT_COLUMNS, factsSql, type Fragment, type Q } from './facts.ts';
+import { MONTH_DIMS, rollupsCurrent, unsettledCandidate } from './rollup.ts';
 
 export interface SpanRow { dim: Dim; key: string; day: string | null; counters: Counters }
 export interface SpanData {
   rows: SpanRow[];
   hist: Histograms;
-  source: { rollupDays: number; rollupMonths: number; rawDays: number };
+  /** Whole days and months read from rollups, days read raw, and tickets read live besides the rollups. */
+  source: { rollupDays: number; rollupMonths: number; rawDays: number; liveTickets: number };
 }
 
 export interface SpanInput {
@@ -31,98 +31,90 @@ export interface SpanInput {
 }
 
 const COUNTER_LIST = COUNTERS.join(', ');
+const fromArray = (v: number[]): Counters => Object.fromEntries(COUNTERS.map((c, i) => [c, Number(v[i])])) as Counters;
 
-interface Plan { dayCells: string[]; monthDayCells: string[]; months: string[]; validDays: string[]; raw: Array<[Date, Date]>; rawDays: number }
+interface Plan { days: string[]; monthDays: string[]; months: string[]; full: [Date, Date] | null; edges: Array<[Date, Date]>; rawDays: number }
 
-/** Which whole days of the span have current rollups (and which whole months); the rest is read raw. */
+/** The span's whole local days (and whole months) for the rollups; the partial days at its edges are read raw. */
 async function plan(tx: Q, s: SpanInput): Promise<Plan> {
   const off = s.utcOffsetMin;
   let firstFull = localDay(s.fromMs, off);
   if (localDayStartMs(firstFull, off) < s.fromMs) firstFull = addDays(firstFull, 1);
-  const fullDays: string[] = [];
-  for (let d = firstFull; localDayStartMs(addDays(d, 1), off) <= s.toMs && d < '9999'; d = addDays(d, 1)) fullDays.push(d);
-  const none: Plan = { dayCells: [], monthDayCells: [], months: [], validDays: [], raw: [[new Date(s.fromMs), new Date(s.toMs)]], rawDays: fullDays.length };
-  if (!s.rollups || s.gridIds || fullDays.length === 0) return none;
-  const last = fullDays[fullDays.length - 1];
-  const valid = await tx<{ day: string }[]>`
-    SELECT d.day::text AS day FROM report_days d
-    JOIN report_builds b ON b.street_office_id = d.street_office_id AND b.day = d.day
-    WHERE d.street_office_id = ${s.streetOfficeId} AND d.day >= ${firstFull}::date AND d.day <= ${last}::date
-      AND b.built_version = d.version AND b.utc_offset_min = ${off} AND b.layout = ${LAYOUT}`;
-  const validSet = new Set(valid.map((r) => r.day));
-  const months = (await tx<{ month: string; days_built_at: Date }[]>`
-    SELECT mb.month::text AS month FROM report_month_builds mb
-    WHERE mb.street_office_id = ${s.streetOfficeId} AND mb.layout = ${LAYOUT}
-      AND mb.month >= ${firstFull}::date AND (mb.month + interval '1 month')::date <= ${addDays(last, 1)}::date
-      AND mb.days_built_at = (SELECT max(b.built_at) FROM report_builds b WHERE b.street_office_id = mb.street_office_id
-        AND b.day >= mb.month AND b.day < (mb.month + interval '1 month')::date)`)
-    .map((r) => r.month)
-    .filter((m) => fullDays.filter((d) => d.startsWith(m.slice(0, 7))).every((d) => validSet.has(d)));
+  const days: string[] = [];
+  for (let d = firstFull; localDayStartMs(addDays(d, 1), off) <= s.toMs && d < '9999'; d = addDays(d, 1)) days.push(d);
+  const all: [Date, Date] = [new Date(s.fromMs), new Date(s.toMs)];
+  const none: Plan = { days: [], monthDays: [], months: [], full: null, edges: [all], rawDays: days.length };
+  if (!s.rollups || s.gridIds || days.length === 0 || !(await rollupsCurrent(tx, s.streetOfficeId, off))) return none;
+  const fullFrom = localDayStartMs(days[0], off), fullTo = localDayStartMs(addDays(days[days.length - 1], 1), off);
+  const byMonth = new Map<string, number>();
+  for (const d of days) byMonth.set(d.slice(0, 7), (byMonth.get(d.slice(0, 7)) ?? 0) + 1);
+  const monthLength = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).getUTCDate();
+  const months = [...byMonth].filter(([m, n]) => n === monthLength(m)).map(([m]) => `${m}-01`);
   const inMonth = new Set(months.map((m) => m.slice(0, 7)));
-  // Raw ranges: the partial edges and every day without a current rollup, merged where adjacent.
-  const raw: Array<[Date, Date]> = [];
-  const push = (a: number, b: number) => {
-    if (b <= a) return;
-    const prev = raw[raw.length - 1];
-    if (prev && prev[1].getTime() === a) prev[1] = new Date(b); else raw.push([new Date(a), new Date(b)]);
-  };
-  push(s.fromMs, localDayStartMs(firstFull, off));
-  let rawDays = 0;
-  for (const d of fullDays) if (!validSet.has(d)) { push(localDayStartMs(d, off), localDayStartMs(addDays(d, 1), off)); rawDays++; }
-  push(localDayStartMs(addDays(last, 1), off), s.toMs);
-  raw.sort((a, b) => a[0].getTime() - b[0].getTime());
-  const validDays = fullDays.filter((d) => validSet.has(d));
-  return { dayCells: validDays, monthDayCells: validDays.filter((d) => !inMonth.has(d.slice(0, 7))), months, validDays, raw, rawDays };
+  const edges: Array<[Date, Date]> = [];
+  if (s.fromMs < fullFrom) edges.push([new Date(s.fromMs), new Date(fullFrom)]);
+  if (fullTo < s.toMs) edges.push([new Date(fullTo), new Date(s.toMs)]);
+  return { days, monthDays: days.filter((d) => !inMonth.has(d.slice(0, 7))), months, full: [new Date(fullFrom), new Date(fullTo)], edges, rawDays: 0 };
 }
 
 export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
   const p = await plan(tx, s);
   const so = s.streetOfficeId;
-  const ranges = p.raw.map(([a, b]) => tx`(t.reported_at >= ${a} AND t.reported_at < ${b})`);
-  const rawWhere = ranges.length ? ranges.reduce((a, b) => tx`${a} OR ${b}`) : tx`false`;
-  // Tickets the rollups left out (figures still moving when the day was built), judged against that build's time.
-  const settles = settlesAtSql(tx, 't');
-  const unsettled = p.validDays.length === 0 ? tx`false` : tx`(
-    t.status NOT IN ${tx.unsafe(`(${CLOCK_EXCLUDED_STATUSES.map((x) => `'${x}'`).join(', ')})`)} AND (t.responded_at IS NULL OR t.resolved_at IS NULL)
-    AND t.reported_at >= ${new Date(localDayStartMs(p.validDays[0], s.utcOffsetMin))}
-    AND t.reported_at < ${new Date(localDayStartMs(addDays(p.validDays[p.validDays.length - 1], 1), s.utcOffsetMin))}
-    AND EXISTS (SELECT 1 FROM report_builds b WHERE b.street_office_id = t.street_office_id
-      AND b.day = report_local_day(t.reported_at, ${s.utcOffsetMin}) AND b.day = ANY(${p.validDays}::date[]) AND ${settles} >= b.built_at))`;
-  const where = tx`t.street_office_id = ${so} AND (${rawWhere} OR ${unsettled})
-    ${s.gridIds ? tx`AND t.grid_id = ANY(${s.gridIds}::bigint[])` : tx``}`;
+  const grids = s.gridIds ? tx`AND t.grid_id = ANY(${s.gridIds}::bigint[])` : tx``;
+  const inRange = ([a, b]: [Date, Date], alias = 't') => tx`(${tx(`${alias}.reported_at`)} >= ${a} AND ${tx(`${alias}.reported_at`)} < ${b})`;
+  let where: Fragment;
+  if (!p.full) {
+    where = tx`t.street_office_id = ${so} AND ${p.edges.map((e) => inRange(e)).reduce((a, b) => tx`${a} OR ${b}`)} ${grids}`;
+  } else {
+    // Three small sets, each found through its own index: the partial days at the edges, the unsettled tickets of the
+    // whole days (tickets_unsettled) that the rollups do not hold, and the queued tickets (changed since).
+    const edges = p.edges.length ? p.edges.map((e) => tx`SELECT t2.id FROM tickets t2 WHERE t2.street_office_id = ${so} AND ${inRange(e, 't2')}`).reduce((a, b) => tx`${a} UNION ALL ${b}`) : null;
+    const unsettled = tx`SELECT t2.id FROM tickets t2 WHERE t2.street_office_id = ${so} AND ${inRange(p.full, 't2')} AND ${unsettledCandidate(tx, 't2')}
+      AND NOT EXISTS (SELECT 1 FROM report_facts rf WHERE rf.id = t2.id)`;
+    const queued = tx`SELECT q.ticket_id FROM report_queue q JOIN tickets t2 ON t2.id = q.ticket_id WHERE t2.street_office_id = ${so} AND ${inRange(p.full, 't2')}`;
+    where = tx`t.street_office_id = ${so} AND t.id IN (${edges ? tx`${edges} UNION ` : tx``}${unsettled} UNION ${queued}) ${grids}`;
+  }
   const facts = factsSql(tx, where, { events: s.events ?? true });
-
+  // …and the stored rows of queued tickets taken out again (their live rows replace them).
+  const gone = p.full ? tx`
+    SELECT -1 AS w, ${tx.unsafe(FACT_COLUMNS.map((c) => `rf.${c}`).join(', '))} FROM report_facts rf
+    WHERE rf.street_office_id = ${so} AND rf.day >= ${p.days[0]}::date AND rf.day <= ${p.days[p.days.length - 1]}::date
+      AND EXISTS (SELECT 1 FROM report_queue q WHERE q.ticket_id = rf.id)` : tx`SELECT -1 AS w, f0.* FROM ${facts} f0 WHERE false`;
+  const w = tx`f.w`;
   const dayDims = s.dims.filter((d) => !MONTH_DIMS.includes(d));
   const monthDims = s.dims.filter((d) => MONTH_DIMS.includes(d));
   const cellRows: Fragment = tx`
     SELECT dim, key, CASE WHEN dim = 'hour' THEN period::text END AS day, ${tx.unsafe(COUNTER_LIST)}
     FROM report_cells WHERE street_office_id = ${so} AND (
-      (grain = 'd' AND dim = ANY(${dayDims as string[]}) AND period = ANY(${p.dayCells}::date[]))
-      OR (grain = 'd' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.monthDayCells}::date[]))
+      (grain = 'd' AND dim = ANY(${dayDims as string[]}) AND period = ANY(${p.days}::date[]))
+      OR (grain = 'd' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.monthDays}::date[]))
       OR (grain = 'm' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.months}::date[])))`;
   const rawRows = s.dims.map((dim) => tx`
     SELECT ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, s.now)} AS key, ${dim === 'hour' ? tx`f.day::text` : tx`NULL::text`} AS day,
-      ${counterColumns(tx, s.now)} FROM f GROUP BY 2, 3`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
+      ${counterColumns(tx, s.now, 'f', w)} FROM f GROUP BY 2, 3`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
   const histCells = tx`
     SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND (
-      (grain = 'd' AND period = ANY(${p.monthDayCells}::date[])) OR (grain = 'm' AND period = ANY(${p.months}::date[])))`;
-  const nulls = tx.unsafe(COUNTER_LIST.split(', ').map((c) => `NULL::float8 AS ${c}`).join(', '));
-  const rows = await tx<Array<Record<string, unknown> & { kind: 'c' | 'h'; dim: string; key: string; day: string | null; n: number | null }>>`
-    WITH f AS MATERIALIZED (SELECT f0.* FROM ${facts} f0),
+      (grain = 'd' AND period = ANY(${p.monthDays}::date[])) OR (grain = 'm' AND period = ANY(${p.months}::date[])))`;
+  // Counters travel as one float8[] per row and each histogram as two int8[]: a year's result is ~10,000 rows, and
+  // 25 columns a row cost more to send and parse than the query took.
+  const rows = await tx<Array<{ kind: 'c' | 'h' | 'n'; dim: string; key: string | null; day: string | null; v: number[] | null; values: string[] | null; ns: string[] | null; live: number | null }>>`
+    WITH f AS MATERIALIZED (SELECT 1 AS w, f0.* FROM ${facts} f0 UNION ALL ${gone}),
     c AS (SELECT dim, key, day, ${summedColumns(tx)} FROM (${cellRows} UNION ALL ${rawRows}) x GROUP BY dim, key, day),
-    h AS (SELECT metric, value, sum(n)::float8 AS n FROM (${histCells} UNION ALL
-      SELECT v.metric, v.value, count(*) FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value)
+    h AS (SELECT metric, value, sum(n)::bigint AS n FROM (${histCells} UNION ALL
+      SELECT v.metric, v.value, sum(f.w) FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value)
       WHERE v.value IS NOT NULL GROUP BY 1, 2) y GROUP BY 1, 2)
-    SELECT 'c' AS kind, dim, key, day, ${tx.unsafe(COUNTER_LIST)}, NULL::float8 AS n FROM c
+    SELECT 'c' AS kind, dim, key, day, ARRAY[${tx.unsafe(COUNTER_LIST)}]::float8[] AS v, NULL::int8[] AS values, NULL::int8[] AS ns, NULL::int AS live FROM c WHERE reported <> 0
     UNION ALL
-    SELECT 'h', metric, value::text, NULL, ${nulls}, n FROM h
-    ORDER BY 1, 2, 3`;
+    SELECT 'h', metric, NULL, NULL, NULL, array_agg(value ORDER BY value), array_agg(n ORDER BY value), NULL FROM h WHERE n <> 0 GROUP BY metric
+    UNION ALL
+    SELECT 'n', NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM f)::int`;
   const hist = emptyHists();
   const out: SpanRow[] = [];
+  let liveTickets = 0;
   for (const r of rows) {
-    if (r.kind === 'c') out.push({ dim: r.dim as Dim, key: r.key, day: r.day, counters: toCounters(r) });
-    else if ((HIST_METRICS as readonly string[]).includes(r.dim)) hist[r.dim as HistMetric].push([Number(r.key), Number(r.n)]);
+    if (r.kind === 'n') liveTickets = r.live ?? 0;
+    else if (r.kind === 'c') out.push({ dim: r.dim as Dim, key: r.key!, day: r.day, counters: fromArray(r.v!) });
+    else if ((HIST_METRICS as readonly string[]).includes(r.dim)) hist[r.dim as HistMetric] = r.values!.map((v, i) => [Number(v), Number(r.ns![i])]);
   }
-  for (const m of HIST_METRICS) hist[m].sort((a, b) => a[0] - b[0]);
-  return { rows: out, hist, source: { rollupDays: p.validDays.length, rollupMonths: p.months.length, rawDays: p.rawDays } };
+  return { rows: out, hist, source: { rollupDays: p.days.length, rollupMonths: p.months.length, rawDays: p.rawDays, liveTickets } };
 }

@@ -110,7 +110,8 @@ export async function buildReport(sql: Sql, input: ReportInput): Promise<Report>
       current: { counters: curTotal, hist: cur.hist, figures: figures(curTotal, cur.hist) },
       previous: { counters: prevTotal, hist: prev.hist, figures: figures(prevTotal, prev.hist) },
       trend,
-      heatmap: [...heat].map(([k, n]) => { const [d, h] = k.split(':').map(Number); return [d, h, n] as [number, number, number]; }),
+      heatmap: [...heat].map(([k, n]) => { const [d, h] = k.split(':').map(Number); return [d, h, n] as [number, number, number]; })
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1]),
       causes: LATE_CAUSES.map((cause: LateCause) => {
         const c = causes.get(cause);
         return { cause, late: c ? c.resp_due - c.resp_on_time : 0, passes: c?.offer_passes ?? 0 };

@@ -1,22 +1,21 @@
-// Builds the report rollups (migration 020): per closed local day the counters of every dimension and the duration
-// histograms, over the tickets settled at build time; per finished month the sums for the wide dimensions (grid,
-// responder) and the histograms. A day is rebuilt whenever its version moved; a report never trusts a stale cell.
+// Keeps the report rollups (migration 020) current, ticket by ticket: the queued tickets' facts rows are derived again
+// from the raw tables; a settled row replaces the stored one, and the cells of its day (and month, for the wide
+// dimensions and the histograms) get the difference — minus the old row, plus the new — in the same transaction.
 import { COUNTERS, HIST_METRICS } from '../../shared/metrics.ts';
 import { CLOCK_EXCLUDED_STATUSES } from '../../shared/sla.ts';
 import { LATE_CAUSES, WHY_LATE_THRESHOLDS } from '../../shared/why-late.ts';
-import { addDays, localDay, localDayStartMs } from '../../shared/reports.ts';
 import type { Sql } from '../db/connect.ts';
 import { counterColumns, DIMS, dimKeySql, histValuesSql, SATISFIED_MIN_RATING, settlesAtSql, type Dim } from './counters.ts';
-import { factsSql, type Q } from './facts.ts';
+import { FACT_COLUMNS, factsSql, type Fragment, type Q } from './facts.ts';
 
 /** Dimensions also rolled up per month (the others are small enough per day for a year's report). */
 export const MONTH_DIMS: readonly Dim[] = ['grid', 'responder'];
 
 /**
- * Everything a cell's content depends on besides the tickets: a build with another layout is stale, so changing a
- * counter, a dimension or a rule rebuilds the rollups instead of mixing old and new definitions.
+ * Everything the stored facts and cells depend on besides the tickets: another layout rebuilds them, so changing a
+ * counter, a dimension or a rule never mixes old and new definitions.
  */
-export const LAYOUT = fingerprint(JSON.stringify({ v: 1, COUNTERS, DIMS, MONTH_DIMS, HIST_METRICS, LATE_CAUSES, WHY_LATE_THRESHOLDS, CLOCK_EXCLUDED_STATUSES, SATISFIED_MIN_RATING }));
+export const LAYOUT = fingerprint(JSON.stringify({ v: 2, COUNTERS, DIMS, MONTH_DIMS, HIST_METRICS, LATE_CAUSES, WHY_LATE_THRESHOLDS, CLOCK_EXCLUDED_STATUSES, SATISFIED_MIN_RATING, FACT_COLUMNS }));
 
 function fingerprint(s: string): string {
   let h = 0x811c9dc5;
@@ -24,132 +23,139 @@ function fingerprint(s: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
+const COLS = FACT_COLUMNS.join(', ');
+const addUp = (cols: readonly string[], table: string) => cols.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(', ');
+/** Tickets whose figures may still move by time: the partial index tickets_unsettled covers exactly these. */
+export const unsettledCandidate = (sql: Q, alias = 't'): Fragment =>
+  sql`(${sql(`${alias}.status`)} NOT IN ${sql.unsafe(`(${CLOCK_EXCLUDED_STATUSES.map((s) => `'${s}'`).join(', ')})`)}
+    AND (${sql(`${alias}.responded_at`)} IS NULL OR ${sql(`${alias}.resolved_at`)} IS NULL))`;
+
 interface Office { id: string; utc_offset_min: number }
 
-async function offices(sql: Q): Promise<Office[]> {
-  return sql<Office[]>`SELECT id, utc_offset_min FROM street_offices ORDER BY id`;
-}
-
-/** Gives every local day from the office's first ticket to yesterday a row whose version the triggers bump. */
-export async function ensureDays(sql: Q, so: Office, nowMs: number): Promise<void> {
-  const [first] = await sql<{ at: Date | null }[]>`SELECT min(reported_at) AS at FROM tickets WHERE street_office_id = ${so.id}`;
-  if (!first?.at) return;
-  const from = localDay(first.at.getTime(), so.utc_offset_min), yesterday = addDays(localDay(nowMs, so.utc_offset_min), -1);
-  if (from > yesterday) return;
-  await sql`
-    INSERT INTO report_days (street_office_id, day)
-    SELECT ${so.id}, d::date FROM generate_series(${from}::date, ${yesterday}::date, interval '1 day') d
-    ON CONFLICT DO NOTHING`;
-}
-
-/** Closed days whose cells are missing or stale, newest first. */
-export async function staleDays(sql: Q, so: Office, limit: number): Promise<string[]> {
-  const rows = await sql<{ day: string }[]>`
-    SELECT d.day::text AS day FROM report_days d
-    LEFT JOIN report_builds b ON b.street_office_id = d.street_office_id AND b.day = d.day
-    WHERE d.street_office_id = ${so.id}
-      AND (b.day IS NULL OR b.built_version <> d.version OR b.utc_offset_min <> ${so.utc_offset_min} OR b.layout <> ${LAYOUT})
-    ORDER BY d.day DESC LIMIT ${limit}`;
-  return rows.map((r) => r.day);
+/** True when the office's rollups were built with the current layout and UTC offset (else reports ignore them). */
+export async function rollupsCurrent(sql: Q, streetOfficeId: string, utcOffsetMin: number): Promise<boolean> {
+  const [s] = await sql<{ layout: string; utc_offset_min: number }[]>`SELECT layout, utc_offset_min FROM report_state WHERE street_office_id = ${streetOfficeId}`;
+  return !!s && s.layout === LAYOUT && s.utc_offset_min === utcOffsetMin;
 }
 
 /**
- * Rebuilds one day's cells from the tickets settled now, in one snapshot with the version it records. `atMs` judges
- * them at another instant (tests with a fixed clock); it must not be later than the database's now.
+ * One batch of queued tickets, judged at `atMs` (default the database's now; tests pass a fixed clock, never later
+ * than now): old rows out, settled new rows in, the difference into the cells and histograms, the queue entries
+ * deleted — one snapshot, one statement for the facts and both rollups. Each touched cell is an upsert, so this is
+ * for the trickle of changes; a whole office is built by rebuildAll().
  */
-export async function buildDay(sql: Sql, so: Office, day: string, atMs?: number): Promise<void> {
+async function applyBatch(sql: Sql, so: Office, ticketIds: string[], atMs?: number): Promise<void> {
   await sql.begin('ISOLATION LEVEL REPEATABLE READ', async (tx) => {
-    const [{ version, built_at }] = await tx<{ version: string; built_at: Date }[]>`
-      SELECT coalesce((SELECT version FROM report_days WHERE street_office_id = ${so.id} AND day = ${day}), 0)::text AS version,
-        ${atMs == null ? tx`now()` : tx`least(now(), ${new Date(atMs)}::timestamptz)`} AS built_at`;
-    const from = new Date(localDayStartMs(day, so.utc_offset_min)), to = new Date(localDayStartMs(addDays(day, 1), so.utc_offset_min));
-    const facts = factsSql(tx, tx`t.street_office_id = ${so.id} AND t.reported_at >= ${from} AND t.reported_at < ${to}`);
-    const settled = tx`(${settlesAtSql(tx, 'f0')} IS NULL OR ${settlesAtSql(tx, 'f0')} < ${built_at})`;
-    await tx`DELETE FROM report_cells WHERE street_office_id = ${so.id} AND grain = 'd' AND period = ${day}`;
-    await tx`DELETE FROM report_hist WHERE street_office_id = ${so.id} AND grain = 'd' AND period = ${day}`;
-    const perDim = DIMS.map((dim) => tx`
-      SELECT ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, built_at)} AS key, ${counterColumns(tx, built_at)} FROM f GROUP BY 2`)
-      .reduce((a, b) => tx`${a} UNION ALL ${b}`);
+    const [{ now }] = await tx<{ now: Date }[]>`SELECT ${atMs == null ? tx`now()` : tx`least(now(), ${new Date(atMs)}::timestamptz)`} AS now`;
+    const facts = factsSql(tx, tx`t.id = ANY(${ticketIds}::bigint[]) AND t.street_office_id = ${so.id}`);
+    const settled = tx`(${settlesAtSql(tx, 'f0')} IS NULL OR ${settlesAtSql(tx, 'f0')} < ${now})`;
+    const w = tx`f.w`;
+    const perDim = (grain: 'd' | 'm', dims: readonly Dim[]): Fragment[] => dims.map((dim) => tx`
+      SELECT ${tx.unsafe(`'${grain}'`)} AS grain, ${grain === 'd' ? tx`f.day` : tx`date_trunc('month', f.day)::date`} AS period,
+        ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, now)} AS key, ${counterColumns(tx, now, 'f', w)}
+      FROM f GROUP BY 2, 4`);
+    const cellRows = [...perDim('d', DIMS), ...perDim('m', MONTH_DIMS)].reduce((a, b) => tx`${a} UNION ALL ${b}`);
+    const histRows = (grain: 'd' | 'm') => tx`
+      SELECT ${tx.unsafe(`'${grain}'`)} AS grain, ${grain === 'd' ? tx`f.day` : tx`date_trunc('month', f.day)::date`} AS period, v.metric, v.value, sum(f.w) AS n
+      FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value) WHERE v.value IS NOT NULL GROUP BY 2, 3, 4`;
     await tx`
-      WITH f AS MATERIALIZED (SELECT f0.* FROM ${facts} f0 WHERE ${settled})
-      INSERT INTO report_cells (street_office_id, grain, period, dim, key, ${tx.unsafe(COUNTERS.join(', '))})
-      SELECT ${so.id}, 'd', ${day}::date, x.* FROM (${perDim}) x`;
-    await tx`
-      INSERT INTO report_hist (street_office_id, grain, period, metric, value, n)
-      SELECT ${so.id}, 'd', ${day}::date, v.metric, v.value, count(*)
-      FROM ${facts} f0 CROSS JOIN LATERAL ${histValuesSql(tx, 'f0')} AS v(metric, value)
-      WHERE ${settled} AND v.value IS NOT NULL GROUP BY v.metric, v.value`;
-    await tx`
-      INSERT INTO report_builds (street_office_id, day, built_version, built_at, utc_offset_min, layout)
-      VALUES (${so.id}, ${day}, ${version}, ${built_at}, ${so.utc_offset_min}, ${LAYOUT})
-      ON CONFLICT (street_office_id, day) DO UPDATE SET built_version = EXCLUDED.built_version, built_at = EXCLUDED.built_at,
-        utc_offset_min = EXCLUDED.utc_offset_min, layout = EXCLUDED.layout`;
+      WITH old AS (DELETE FROM report_facts WHERE id = ANY(${ticketIds}::bigint[]) RETURNING ${tx.unsafe(COLS)}),
+      new AS (
+        INSERT INTO report_facts (${tx.unsafe(COLS)})
+        SELECT ${tx.unsafe(FACT_COLUMNS.map((c) => `f0.${c}`).join(', '))} FROM ${facts} f0 WHERE ${settled}
+        RETURNING ${tx.unsafe(COLS)}),
+      f AS MATERIALIZED (SELECT -1 AS w, old.* FROM old UNION ALL SELECT 1, new.* FROM new),
+      cells AS (
+        INSERT INTO report_cells (street_office_id, grain, period, dim, key, ${tx.unsafe(COUNTERS.join(', '))})
+        SELECT ${so.id}, x.* FROM (${cellRows}) x
+        ON CONFLICT (street_office_id, grain, dim, period, key) DO UPDATE SET ${tx.unsafe(addUp(COUNTERS, 'report_cells'))}
+        RETURNING 1),
+      hist AS (
+        INSERT INTO report_hist (street_office_id, grain, period, metric, value, n)
+        SELECT ${so.id}, y.* FROM (${histRows('d')} UNION ALL ${histRows('m')}) y
+        ON CONFLICT (street_office_id, grain, metric, period, value) DO UPDATE SET n = report_hist.n + EXCLUDED.n
+        RETURNING 1)
+      SELECT (SELECT count(*) FROM cells) + (SELECT count(*) FROM hist) AS touched`;
+    // Every entry of these tickets this snapshot sees is covered by what was just read; later ones stay queued.
+    await tx`DELETE FROM report_queue WHERE ticket_id = ANY(${ticketIds}::bigint[])`;
   });
 }
 
-/** Sums the day cells of every finished month whose days are all current and changed since its last sum. */
-export async function buildMonths(sql: Sql, so: Office, nowMs: number): Promise<number> {
-  const thisMonth = localDay(nowMs, so.utc_offset_min).slice(0, 7) + '-01';
-  const due = await sql<{ month: string }[]>`
-    WITH m AS (
-      SELECT date_trunc('month', d.day)::date AS month, count(*) AS days, max(b.built_at) AS days_built_at,
-        bool_and(b.built_version = d.version AND b.utc_offset_min = ${so.utc_offset_min} AND b.layout = ${LAYOUT}) AS current
-      FROM report_days d LEFT JOIN report_builds b ON b.street_office_id = d.street_office_id AND b.day = d.day
-      WHERE d.street_office_id = ${so.id} AND d.day < ${thisMonth}::date
-      GROUP BY 1)
-    SELECT m.month::text AS month FROM m
-    LEFT JOIN report_month_builds mb ON mb.street_office_id = ${so.id} AND mb.month = m.month
-    WHERE m.current AND m.days = extract(day FROM (m.month + interval '1 month' - interval '1 day'))
-      AND (mb.month IS NULL OR mb.days_built_at <> m.days_built_at OR mb.layout <> ${LAYOUT})`;
-  for (const { month } of due) {
-    await sql.begin('ISOLATION LEVEL REPEATABLE READ', async (tx) => {
-      const next = tx`(${month}::date + interval '1 month')::date`;
-      const [state] = await tx<{ ok: boolean; days_built_at: Date }[]>`
-        SELECT bool_and(b.built_version = d.version AND b.layout = ${LAYOUT}) AS ok, max(b.built_at) AS days_built_at
-        FROM report_days d JOIN report_builds b ON b.street_office_id = d.street_office_id AND b.day = d.day
-        WHERE d.street_office_id = ${so.id} AND d.day >= ${month}::date AND d.day < ${next}`;
-      if (!state?.ok) return; // a day moved meanwhile: the next run rebuilds it first
-      await tx`DELETE FROM report_cells WHERE street_office_id = ${so.id} AND grain = 'm' AND period = ${month}`;
-      await tx`DELETE FROM report_hist WHERE street_office_id = ${so.id} AND grain = 'm' AND period = ${month}`;
-      await tx`
-        INSERT INTO report_cells (street_office_id, grain, period, dim, key, ${tx.unsafe(COUNTERS.join(', '))})
-        SELECT ${so.id}, 'm', ${month}::date, dim, key, ${tx.unsafe(COUNTERS.map((c) => `sum(${c})`).join(', '))}
-        FROM report_cells WHERE street_office_id = ${so.id} AND grain = 'd' AND dim = ANY(${MONTH_DIMS as string[]})
-          AND period >= ${month}::date AND period < ${next} GROUP BY dim, key`;
+/**
+ * Builds an office's rollups from scratch in one snapshot (first run, or a new layout or offset): every settled
+ * ticket's facts row, then the cells and histograms grouped from them, then the queue emptied of what was covered.
+ */
+export async function rebuildAll(sql: Sql, so: Office, atMs?: number): Promise<number> {
+  return sql.begin('ISOLATION LEVEL REPEATABLE READ', async (tx) => {
+    const [{ now }] = await tx<{ now: Date }[]>`SELECT ${atMs == null ? tx`now()` : tx`least(now(), ${new Date(atMs)}::timestamptz)`} AS now`;
+    await tx`DELETE FROM report_facts WHERE street_office_id = ${so.id}`;
+    await tx`DELETE FROM report_cells WHERE street_office_id = ${so.id}`;
+    await tx`DELETE FROM report_hist WHERE street_office_id = ${so.id}`;
+    const facts = factsSql(tx, tx`t.street_office_id = ${so.id}`);
+    const settled = tx`(${settlesAtSql(tx, 'f0')} IS NULL OR ${settlesAtSql(tx, 'f0')} < ${now})`;
+    const inserted = await tx`
+      INSERT INTO report_facts (${tx.unsafe(COLS)})
+      SELECT ${tx.unsafe(FACT_COLUMNS.map((c) => `f0.${c}`).join(', '))} FROM ${facts} f0 WHERE ${settled}`;
+    const stored = tx`(SELECT * FROM report_facts WHERE street_office_id = ${so.id})`;
+    for (const [grain, dims] of [['d', DIMS], ['m', MONTH_DIMS]] as const) {
+      const period = grain === 'd' ? tx`f.day` : tx`date_trunc('month', f.day)::date`;
+      for (const dim of dims) {
+        await tx`
+          INSERT INTO report_cells (street_office_id, grain, period, dim, key, ${tx.unsafe(COUNTERS.join(', '))})
+          SELECT ${so.id}, ${grain}, ${period}, ${dim}, ${dimKeySql(tx, dim, now)}, ${counterColumns(tx, now, 'f')}
+          FROM ${stored} f GROUP BY 3, 5`;
+      }
       await tx`
         INSERT INTO report_hist (street_office_id, grain, period, metric, value, n)
-        SELECT ${so.id}, 'm', ${month}::date, metric, value, sum(n)
-        FROM report_hist WHERE street_office_id = ${so.id} AND grain = 'd' AND period >= ${month}::date AND period < ${next}
-        GROUP BY metric, value`;
-      await tx`
-        INSERT INTO report_month_builds (street_office_id, month, days_built_at, layout) VALUES (${so.id}, ${month}, ${state.days_built_at}, ${LAYOUT})
-        ON CONFLICT (street_office_id, month) DO UPDATE SET days_built_at = EXCLUDED.days_built_at, layout = EXCLUDED.layout`;
-    });
-  }
-  return due.length;
+        SELECT ${so.id}, ${grain}, ${period}, v.metric, v.value, count(*)
+        FROM ${stored} f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value) WHERE v.value IS NOT NULL GROUP BY 3, 4, 5`;
+    }
+    await tx`DELETE FROM report_queue q USING tickets t WHERE t.id = q.ticket_id AND t.street_office_id = ${so.id}`;
+    await tx`
+      INSERT INTO report_state (street_office_id, layout, utc_offset_min) VALUES (${so.id}, ${LAYOUT}, ${so.utc_offset_min})
+      ON CONFLICT (street_office_id) DO UPDATE SET layout = EXCLUDED.layout, utc_offset_min = EXCLUDED.utc_offset_min`;
+    return inserted.count;
+  });
 }
 
-export interface RefreshResult { days: number; months: number; pending: number }
+export interface RefreshResult { tickets: number; batches: number; pending: number; settledByTime: number; rebuilt: number }
 
 /**
- * One pass of the rollup job: new closed days, stale days (newest first) while the time budget lasts, then months.
- * Runs on one instance at a time (server/reports/job.ts).
+ * One pass of the rollup job (one instance at a time, server/reports/job.ts): queue the tickets that settled by time
+ * alone since they were last seen, then work through the queue in batches while the time budget lasts.
  */
-/** `nowMs`: a fixed clock for tests (builds judge at it; days up to its yesterday). */
-export async function refreshRollups(sql: Sql, opts: { budgetMs?: number; nowMs?: number } = {}): Promise<RefreshResult> {
-  const started = Date.now(), budget = opts.budgetMs ?? Number.POSITIVE_INFINITY;
-  const nowMs = opts.nowMs ?? Date.now();
-  const atMs = opts.nowMs;
-  const out: RefreshResult = { days: 0, months: 0, pending: 0 };
-  for (const so of await offices(sql)) {
-    await ensureDays(sql, so, nowMs);
-    const stale = await staleDays(sql, so, 1000);
-    let i = 0;
-    for (; i < stale.length && Date.now() - started < budget; i++) await buildDay(sql, so, stale[i], atMs);
-    out.days += i;
-    out.pending += stale.length - i;
-    if (i === stale.length) out.months += await buildMonths(sql, so, nowMs);
+export async function refreshRollups(sql: Sql, opts: { budgetMs?: number; nowMs?: number; batch?: number } = {}): Promise<RefreshResult> {
+  const started = Date.now(), budget = opts.budgetMs ?? Number.POSITIVE_INFINITY, size = opts.batch ?? 1000;
+  const out: RefreshResult = { tickets: 0, batches: 0, pending: 0, settledByTime: 0, rebuilt: 0 };
+  for (const so of await sql<Office[]>`SELECT id, utc_offset_min FROM street_offices ORDER BY id`) {
+    if (!(await rollupsCurrent(sql, so.id, so.utc_offset_min))) out.rebuilt += await rebuildAll(sql, so, opts.nowMs);
+    const at = opts.nowMs == null ? sql`now()` : sql`least(now(), ${new Date(opts.nowMs)}::timestamptz)`;
+    const settles = settlesAtSql(sql, 't');
+    const woke = await sql`
+      INSERT INTO report_queue (ticket_id)
+      SELECT t.id FROM tickets t
+      WHERE t.street_office_id = ${so.id} AND ${unsettledCandidate(sql)} AND (${settles} IS NULL OR ${settles} < ${at})
+        AND NOT EXISTS (SELECT 1 FROM report_facts rf WHERE rf.id = t.id)
+        AND NOT EXISTS (SELECT 1 FROM report_queue q WHERE q.ticket_id = t.id)`;
+    out.settledByTime += woke.count;
+    while (Date.now() - started < budget) {
+      const batch = (await sql<{ ticket_id: string }[]>`
+        SELECT q.ticket_id FROM report_queue q JOIN tickets t ON t.id = q.ticket_id
+        WHERE t.street_office_id = ${so.id} GROUP BY q.ticket_id ORDER BY min(q.id) LIMIT ${size}`).map((r) => r.ticket_id);
+      if (batch.length === 0) break;
+      await applyBatch(sql, so, batch, opts.nowMs);
+      out.tickets += batch.length;
+      out.batches++;
+    }
+    const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM report_queue q JOIN tickets t ON t.id = q.ticket_id WHERE t.street_office_id = ${so.id}`;
+    out.pending += n;
   }
+  // Deleted tickets (tests, data repairs): their stored rows leave the rollups, their queue entries go.
+  const gone = await sql<{ ticket_id: string; so: string; utc: number }[]>`
+    SELECT DISTINCT q.ticket_id, rf.street_office_id AS so, s.utc_offset_min AS utc FROM report_queue q
+    JOIN report_facts rf ON rf.id = q.ticket_id JOIN street_offices s ON s.id = rf.street_office_id
+    WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = q.ticket_id)`;
+  for (const g of gone) await applyBatch(sql, { id: g.so, utc_offset_min: g.utc }, [g.ticket_id], opts.nowMs);
+  await sql`DELETE FROM report_queue q WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = q.ticket_id)`;
   return out;
 }
-

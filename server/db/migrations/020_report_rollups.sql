@@ -1,40 +1,59 @@
--- Report rollups (server/reports/rollup.ts): the counters of shared/metrics.ts per street office, local day (and
--- month) and dimension, built by a job from the tickets and their history. A cell holds only tickets whose figures can
--- no longer change by time alone ("settled" when it was built); every change to a ticket or its history bumps its
--- day's version, so a report uses a day's cells only while they match, and reads the rest from the raw tables.
+-- Report rollups (server/reports/rollup.ts). Every change to a ticket or its history queues the ticket; a job turns
+-- each queued ticket into its facts row (server/reports/facts.ts) and, once its figures can no longer change by time
+-- alone ("settled"), keeps that row in report_facts and adds it to the day's and the month's cells — subtracting
+-- the row it replaces. Cells are therefore always the sum of report_facts; a report adds, from the raw tables, the
+-- tickets not (or no longer) in report_facts, and subtracts the stored rows of tickets still queued.
 
 -- A street office's local day; China has one offset and no DST (street_offices.utc_offset_min).
 CREATE FUNCTION report_local_day(ts timestamptz, utc_offset_min int) RETURNS date
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT ((ts AT TIME ZONE 'UTC') + make_interval(mins => utc_offset_min))::date $$;
 
-CREATE TABLE report_days (
-  street_office_id bigint NOT NULL REFERENCES street_offices(id),
-  day date NOT NULL,
-  -- Bumped (by the triggers below) whenever a ticket reported that day, or its history, changes.
-  version bigint NOT NULL DEFAULT 0,
-  PRIMARY KEY (street_office_id, day)
+-- What a street office's facts and cells were built with (counters, dimensions, rules, UTC offset): another layout
+-- means they are rebuilt, and reports ignore them meanwhile.
+CREATE TABLE report_state (
+  street_office_id bigint PRIMARY KEY REFERENCES street_offices(id),
+  layout text NOT NULL,
+  utc_offset_min int NOT NULL
 );
 
--- What a day's cells were built from: the day's version then, when, and with which layout (counters, dims, rules).
-CREATE TABLE report_builds (
-  street_office_id bigint NOT NULL,
-  day date NOT NULL,
-  built_version bigint NOT NULL,
-  built_at timestamptz NOT NULL,
-  utc_offset_min int NOT NULL,
-  layout text NOT NULL,
-  PRIMARY KEY (street_office_id, day)
+-- Tickets changed since the job last looked (append-only; the job deletes the entries it processed).
+CREATE TABLE report_queue (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  ticket_id bigint NOT NULL
 );
+CREATE INDEX report_queue_ticket ON report_queue (ticket_id);
 
--- A month's cells are the sum of its days' cells; valid while every day is and none was rebuilt since.
-CREATE TABLE report_month_builds (
+-- The settled tickets the cells hold, as they were added (same columns as factsSql()).
+CREATE TABLE report_facts (
+  id bigint PRIMARY KEY,
   street_office_id bigint NOT NULL,
-  month date NOT NULL,
-  days_built_at timestamptz NOT NULL,
-  layout text NOT NULL,
-  PRIMARY KEY (street_office_id, month)
+  grid_id bigint NOT NULL,
+  community_id bigint NOT NULL,
+  category text NOT NULL,
+  channel text NOT NULL,
+  status text NOT NULL,
+  day date NOT NULL,
+  hour int NOT NULL,
+  reported_at timestamptz NOT NULL,
+  response_target_s int NOT NULL,
+  responded_at timestamptz,
+  resolution_target_s int NOT NULL,
+  resolved_at timestamptz,
+  escalated_at timestamptz,
+  escalation_due_at timestamptz,
+  rating smallint,
+  reopen_count int NOT NULL,
+  ever_resolved boolean NOT NULL,
+  entered_at timestamptz,
+  first_offer_at timestamptz,
+  first_accept_at timestamptz,
+  first_escalated_at timestamptz,
+  passes int NOT NULL,
+  alerted boolean NOT NULL,
+  responder_id bigint
 );
+CREATE INDEX report_facts_day ON report_facts (street_office_id, day);
 
 CREATE TABLE report_cells (
   street_office_id bigint NOT NULL,
@@ -63,46 +82,36 @@ CREATE TABLE report_hist (
   PRIMARY KEY (street_office_id, grain, metric, period, value)
 );
 
--- Tickets whose figures may still change by time alone (unanswered or unresolved, not rejected): a report adds those a
--- day's cells left out. The status literal mirrors CLOCK_EXCLUDED_STATUSES (test/response-clock.test.ts checks it).
+-- Tickets whose figures may still change by time alone (unanswered or unresolved, not rejected): never in
+-- report_facts until they settle. The status literal mirrors CLOCK_EXCLUDED_STATUSES (test/response-clock.test.ts).
 CREATE INDEX tickets_unsettled ON tickets (street_office_id, reported_at)
   WHERE status <> 'rejected' AND (responded_at IS NULL OR resolved_at IS NULL);
 
--- Statement-level triggers (transition tables): one UPDATE per statement however many rows it touched, and a no-op
--- for days without cells (today, which is always read raw).
-CREATE FUNCTION report_days_touch(rows_so bigint[], rows_at timestamptz[]) RETURNS void LANGUAGE sql AS $$
-  UPDATE report_days d SET version = d.version + 1
-  FROM (SELECT DISTINCT x.so, report_local_day(x.at, s.utc_offset_min) AS day
-        FROM unnest(rows_so, rows_at) AS x(so, at) JOIN street_offices s ON s.id = x.so) c
-  WHERE d.street_office_id = c.so AND d.day = c.day
-$$;
-
+-- Statement-level triggers (transition tables): one insert per statement however many rows it touched.
 CREATE FUNCTION report_tickets_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_days_touch(array_agg(street_office_id), array_agg(reported_at)) FROM new_rows;
+  INSERT INTO report_queue (ticket_id) SELECT DISTINCT id FROM new_rows;
   RETURN NULL;
 END $$;
 CREATE FUNCTION report_tickets_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_days_touch(array_agg(so), array_agg(at))
-  FROM (SELECT street_office_id AS so, reported_at AS at FROM new_rows UNION SELECT street_office_id, reported_at FROM old_rows) r;
+  INSERT INTO report_queue (ticket_id) SELECT DISTINCT id FROM new_rows;
   RETURN NULL;
 END $$;
 CREATE FUNCTION report_tickets_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_days_touch(array_agg(street_office_id), array_agg(reported_at)) FROM old_rows;
+  INSERT INTO report_queue (ticket_id) SELECT DISTINCT id FROM old_rows;
   RETURN NULL;
 END $$;
 CREATE FUNCTION report_events_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM report_days_touch(array_agg(t.street_office_id), array_agg(t.reported_at))
-  FROM (SELECT DISTINCT ticket_id FROM new_rows) e JOIN tickets t ON t.id = e.ticket_id;
+  INSERT INTO report_queue (ticket_id) SELECT DISTINCT ticket_id FROM new_rows;
   RETURN NULL;
 END $$;
 
 CREATE TRIGGER report_tickets_ins AFTER INSERT ON tickets REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION report_tickets_inserted();
-CREATE TRIGGER report_tickets_upd AFTER UPDATE ON tickets REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+CREATE TRIGGER report_tickets_upd AFTER UPDATE ON tickets REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION report_tickets_updated();
 CREATE TRIGGER report_tickets_del AFTER DELETE ON tickets REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION report_tickets_deleted();
