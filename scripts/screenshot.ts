@@ -20,6 +20,29 @@ try {
   await page.waitForURL(/dispatch/);
   await page.waitForTimeout(4000);
   await page.screenshot({ path: path.join(out, 'dispatch.png') });
+
+  // The managers' reports: the page (last 7 days, so the demo's history is in it), a why-late drill-down, the 日报.
+  const mgr = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+  await mgr.goto(`${base}/login`);
+  await mgr.fill('input[name="username"]', 'manager');
+  await mgr.fill('input[type="password"]', 'demo1234');
+  await mgr.keyboard.press('Enter');
+  await mgr.waitForURL(/reports/);
+  const day = (d: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(Date.now() - d * 86_400_000);
+  await mgr.goto(`${base}/reports?period=custom&from=${day(6)}&to=${day(0)}`);
+  await mgr.waitForSelector('[data-ready="true"]', { timeout: 30_000 });
+  await mgr.waitForTimeout(500);
+  await mgr.screenshot({ path: path.join(out, 'reports.png'), fullPage: true });
+  const cause = mgr.locator('[data-testid^="cause-"]:not([disabled])').first();
+  await cause.click();
+  await mgr.locator('[data-testid=drill] tbody tr[data-ticket-id]').first().click();
+  await mgr.waitForSelector('[data-testid=drill-detail] [data-testid=timeline]');
+  await mgr.evaluate(() => window.scrollTo(0, 0));
+  await mgr.screenshot({ path: path.join(out, 'reports-drill.png') });
+  await mgr.goto(`${base}/reports/daily?date=${day(1)}`);
+  await mgr.waitForSelector('[data-ready="true"]');
+  await mgr.setViewportSize({ width: 900, height: 1200 });
+  await mgr.screenshot({ path: path.join(out, 'reports-daily.png'), fullPage: true });
 } finally {
   await browser.close();
 }

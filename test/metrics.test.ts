@@ -2,7 +2,9 @@
 // Wilson interval the league table ranks by.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { figures, percentile, percentileOfHistogram, wilson, zeroCounters, type Histogram } from '../shared/metrics.ts';
+import { readFileSync } from 'node:fs';
+import { FIGURES, figures, percentile, percentileOfHistogram, wilson, zeroCounters, type Histogram } from '../shared/metrics.ts';
+import { LATE_CAUSES, LATE_CAUSE_LABELS } from '../shared/why-late.ts';
 import { breakdownRow, rankLeague } from '../shared/reports.ts';
 
 test('p50/p90 by nearest rank', () => {
@@ -45,6 +47,12 @@ test('empty periods give nulls, not zeros', () => {
   assert.is(f.closureRate, null);
   assert.is(f.responseP50S, null);
   assert.is(f.escalations, 0);
+});
+
+test('the README states every figure and every why-late cause exactly as the code defines them', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  for (const [id, f] of Object.entries(FIGURES)) assert.ok(readme.includes(`| ${f.zh} · ${f.en} | ${f.defEn} |`), `README row for ${id}`);
+  LATE_CAUSES.forEach((c, i) => assert.ok(readme.includes(`| ${i + 1} | ${LATE_CAUSE_LABELS[c].zh} · ${LATE_CAUSE_LABELS[c].en} | ${LATE_CAUSE_LABELS[c].defEn} |`), `README row for ${c}`));
 });
 
 test.run();
