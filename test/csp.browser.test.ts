@@ -30,7 +30,7 @@ async function watched(ctx: BrowserContext): Promise<Page> {
 }
 const violations = (p: Page) => p.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 
-C('login, wall, dispatch console and phone page run with no CSP violation', async ({ s, browser, contexts }) => {
+C('login, wall, dispatch console, phone page, reports and 日报 run with no CSP violation', async ({ s, browser, contexts }) => {
   const anon = await browser.newContext();
   contexts.push(anon);
   const login = await watched(anon);
@@ -64,7 +64,16 @@ C('login, wall, dispatch console and phone page run with no CSP violation', asyn
   await phone.goto(`${s.url}/m`);
   await phone.waitForSelector('[data-testid=phone][data-ready=true]');
 
-  for (const [name, page] of [['login', login], ['wall', wall], ['dispatch', console], ['phone', phone]] as const) {
+  const mgr = await signedInContext(browser, s, 'manager', { viewport: { width: 1600, height: 1000 } });
+  contexts.push(mgr);
+  const reports = await watched(mgr);
+  await reports.goto(`${s.url}/reports?period=this_week`);
+  await reports.waitForSelector('[data-testid=reports][data-ready=true]', { timeout: 15_000 });
+  const daily = await watched(mgr);
+  await daily.goto(`${s.url}/reports/daily`);
+  await daily.waitForSelector('[data-testid=daily][data-ready=true]');
+
+  for (const [name, page] of [['login', login], ['wall', wall], ['dispatch', console], ['phone', phone], ['reports', reports], ['daily report', daily]] as const) {
     assert.equal(await violations(page), [], `${name}: no CSP violations`);
   }
 });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { FIGURES, figures, percentile, percentileOfHistogram, wilson, zeroCounters, type Histogram } from '../shared/metrics.ts';
 import { LATE_CAUSES, LATE_CAUSE_LABELS } from '../shared/why-late.ts';
 import { breakdownRow, rankLeague } from '../shared/reports.ts';
+import { escapeHtml, histogramBins, mapOption } from '../client/reports/charts.ts';
 
 test('p50/p90 by nearest rank', () => {
   assert.is(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50), 5);
@@ -41,6 +42,12 @@ test('the league does not rank 2 of 2 above 190 of 200, nor rank below the minim
   assert.equal(rows.map((r) => [r.key, r.rank]), [['a', null], ['b', 1], ['c', 2]]);
 });
 
+test('the histogram bins response seconds by minute, wide enough for every target line', () => {
+  assert.equal(histogramBins([[59, 2], [60, 1], [125, 4]], 30, 0), [[0, 2], [1, 1], [2, 4]]);
+  assert.equal(histogramBins([[30, 1]], 30, 12).length, 13);
+  assert.equal(histogramBins([[4000, 3]], 30, 0).at(-1), [30, 3], 'everything past 30 minutes in the last bin');
+});
+
 test('empty periods give nulls, not zeros', () => {
   const f = figures(zeroCounters(), { response: [], accept: [], arrive: [], resolution: [] });
   assert.is(f.onTimeResponseRate, null);
@@ -53,6 +60,14 @@ test('the README states every figure and every why-late cause exactly as the cod
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   for (const [id, f] of Object.entries(FIGURES)) assert.ok(readme.includes(`| ${f.zh} · ${f.en} | ${f.defEn} |`), `README row for ${id}`);
   LATE_CAUSES.forEach((c, i) => assert.ok(readme.includes(`| ${i + 1} | ${LATE_CAUSE_LABELS[c].zh} · ${LATE_CAUSE_LABELS[c].en} | ${LATE_CAUSE_LABELS[c].defEn} |`), `README row for ${c}`));
+});
+
+test('the grid map\'s tooltip (ECharts renders it as HTML) shows a name with markup as text', () => {
+  const row = { ...breakdownRow('7', '<img src=x onerror=alert(1)>1号网格', { ...zeroCounters(), reported: 3, resp_due: 2, resp_on_time: 1 }, null) };
+  const opt = mapOption([row], '无工单') as { tooltip: { formatter: (p: unknown) => string } };
+  const html = opt.tooltip.formatter({ data: (opt as unknown as { series: Array<{ data: unknown[] }> }).series[0].data[0] });
+  assert.is(html, '&lt;img src=x onerror=alert(1)&gt;1号网格<br/>50.0% · 2');
+  assert.is(escapeHtml(`"a" & 'b'`), '&quot;a&quot; &amp; &#39;b&#39;');
 });
 
 test.run();

@@ -1,5 +1,5 @@
 // The reports over REST on the demo street office: who may read what (a leader only their grids, a responder or a
-// wall display nothing), query validation, the CSV and XLSX exports parsed back to the API's numbers, formula
+// wall display link nothing), query validation, the CSV and XLSX exports parsed back to the API's numbers, formula
 // injection defused, and the rollup job running inside the app.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -63,7 +63,8 @@ A('who may read: managers and office staff the street office, a leader only thei
   assert.ok(drill.body.items.every((t: { communityName: string; gridName: string }) => t.communityName === '金鼎社区' && gridNames.has(t.gridName)));
   for (const path of ['/api/reports?period=today', '/api/reports/breakdown?by=grid', '/api/reports/tickets', '/api/reports/export.csv', '/api/reports/export.xlsx']) {
     assert.is((await s.api('GET', path, { cookie: phone })).status, 403, `responder: ${path}`);
-    assert.is((await s.api('GET', path, { headers: { authorization: `Display ${s.displayToken}` } })).status, 403, `display: ${path}`);
+    // A wall's display link reads only the live stream, never REST (server/http/routes.ts).
+    assert.is((await s.api('GET', path, { headers: { authorization: `Display ${s.displayToken}` } })).status, 401, `display: ${path}`);
     assert.is((await s.api('GET', path)).status, 401, `nobody: ${path}`);
   }
   assert.is((await s.api('GET', '/api/reports?scope=grid&gridId=999999999', { cookie: manager })).status, 404);

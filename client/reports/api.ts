@@ -1,4 +1,5 @@
 // The reports' REST calls, typed by the shared shapes; the query is checked with the shared schema before it is sent.
+import './zod-csp.ts';
 import type { DrillPage, Report, ReportQuery, BreakdownDim, BreakdownRow } from '../../shared/reports.ts';
 import { reportQuery } from '../../shared/reports.ts';
 import type { TicketDetail } from '../../shared/api.ts';

@@ -67,6 +67,11 @@ export function heatmapOption(r: Report, weekdays: string[]): EChartsOption {
   };
 }
 
+/** ECharts renders a tooltip string as HTML: names are data (imports, forms), never markup. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
 /** The grid map: polygons registered as the ECharts map "grids" (GeoJSON feature name = grid id). */
 export function mapOption(rows: BreakdownRow[], noData: string): EChartsOption {
   return {
@@ -75,7 +80,7 @@ export function mapOption(rows: BreakdownRow[], noData: string): EChartsOption {
       trigger: 'item',
       formatter: (p: unknown) => {
         const d = (p as { data?: { label: string; value: number; due: number } }).data;
-        return d ? `${d.label}<br/>${d.value.toFixed(1)}% · ${d.due}` : noData;
+        return d ? `${escapeHtml(d.label)}<br/>${d.value.toFixed(1)}% · ${d.due}` : escapeHtml(noData);
       },
     },
     visualMap: { min: 50, max: 100, left: 8, bottom: 8, text: ['100%', '50%'], textStyle: { color: '#8fa1bd' }, calculable: false, inRange: { color: ['#f04444', '#f5a524', '#22c55e'] } },
