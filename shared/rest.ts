@@ -2,10 +2,17 @@
 // browser before sending, and again by the server at its boundary), and the shape of its answer. client/api.ts
 // is typed by it; test/rest-contract.test.ts checks it against the server's route table, both ways.
 import type { z } from 'zod';
-import type { CandidateView, CategoryView, CommunityView, DepartmentView, DisplayLinkView, Me, NewDisplayLink, Page, ResponderView, RevealedPhone, TicketDetail, TicketView } from './api.ts';
+import type { CandidateView, CategoryView, CommunityView, DepartmentView, DisplayLinkView, GridView, Me, NewDisplayLink, Page, ResponderView, RevealedPhone, TicketDetail, TicketView } from './api.ts';
 import type { DuplicateView, LinkReportResult } from './dispatch-api.ts';
+import type { BreakdownDim, BreakdownRow, DrillPage, Report } from './reports.ts';
 import { guardedOfferBody, linkReportBody } from './dispatch-api.ts';
 import { ACTION_BODIES, createDisplayLinkBody, createTicketBody, dutyBody, loginBody, rateBody, type RestAction } from './schemas.ts';
+
+/** GET /api/grids: the grids as GeoJSON (the reports' map registers it; other tools read it too). */
+export interface GridCollection {
+  type: 'FeatureCollection';
+  features: Array<{ type: 'Feature'; id: string; properties: Omit<GridView, 'polygon'>; geometry: { type: 'Polygon'; coordinates: GridView['polygon'] } }>;
+}
 
 /** An endpoint: its body schema (or none) and, as a type only, what it answers. */
 export interface Endpoint<Res, Body extends z.ZodType | null = null> { body: Body; res?: Res }
@@ -32,6 +39,10 @@ export const REST = {
   'GET /api/dispatch/tickets/:id/linked': get<TicketView[]>(),
   'POST /api/dispatch/link-report': post<LinkReportResult, typeof linkReportBody>(linkReportBody),
   'POST /api/dispatch/tickets/:id/offer': post<TicketView, typeof guardedOfferBody>(guardedOfferBody),
+  'GET /api/grids': get<GridCollection>(),
+  'GET /api/reports': get<Report>(),
+  'GET /api/reports/breakdown': get<{ by: BreakdownDim; rows: BreakdownRow[] }>(),
+  'GET /api/reports/tickets': get<DrillPage>(),
   'GET /api/admin/display-links': get<DisplayLinkView[]>(),
   'POST /api/admin/display-links': post<NewDisplayLink, typeof createDisplayLinkBody>(createDisplayLinkBody),
   'POST /api/admin/display-links/:id/rotate': post<NewDisplayLink, null>(null),

@@ -12,9 +12,9 @@ const OUTSIDE_THE_CLIENT: Record<string, string> = {
   'POST /api/tickets/:id/:action': 'called through act(), typed by ACTION_BODIES',
   'POST /api/tickets/:id/photos': 'binary upload from the phone\'s outbox',
   'GET /api/photos/:id': 'an <img> source',
-  'GET /api/grids': 'GeoJSON for other tools (the pages get grids in the live snapshot)',
   'GET /api/metrics/today': 'for other tools (the pages get KPIs live)',
-  'GET /api/metrics/report': 'CSV/JSON export',
+  'GET /api/reports/export.csv': 'a download link',
+  'GET /api/reports/export.xlsx': 'a download link',
   'POST /api/users/:id/disable': 'administration by API',
   'POST /api/grids/import': 'the import-grids command and API',
 };

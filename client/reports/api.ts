@@ -1,10 +1,9 @@
-// The reports' REST calls, typed by the shared shapes; the query is checked with the shared schema before it is sent.
-import './zod-csp.ts';
-import type { DrillPage, Report, ReportQuery, BreakdownDim, BreakdownRow } from '../../shared/reports.ts';
+// The reports' REST calls through the typed client (shared/rest.ts); the query is checked with the shared schema
+// before it is sent, as the server checks it again.
+import { api, qs } from '../api.ts';
+import type { BreakdownDim, ReportQuery } from '../../shared/reports.ts';
 import { reportQuery } from '../../shared/reports.ts';
-import type { TicketDetail } from '../../shared/api.ts';
 import type { LateCause } from '../../shared/why-late.ts';
-import { apiGet, qs } from '../dispatch/api.ts';
 
 export type Query = ReportQuery;
 
@@ -22,9 +21,10 @@ export function params(q: Query): Record<string, string> {
   return out;
 }
 
-export const fetchReport = (q: Query) => apiGet<Report>(`/api/reports${qs(params(q))}`);
-export const fetchBreakdown = (q: Query, by: BreakdownDim) => apiGet<{ by: BreakdownDim; rows: BreakdownRow[] }>(`/api/reports/breakdown${qs({ ...params(q), by })}`);
+export const fetchReport = (q: Query) => api('GET /api/reports', { query: params(q) });
+export const fetchBreakdown = (q: Query, by: BreakdownDim) => api('GET /api/reports/breakdown', { query: { ...params(q), by } });
 export const fetchDrill = (q: Query, f: { cause?: string; by?: BreakdownDim; key?: string; before?: string | null }) =>
-  apiGet<DrillPage>(`/api/reports/tickets${qs({ ...params(q), cause: f.cause, by: f.by, key: f.key, before: f.before ?? undefined, limit: 50 })}`);
-export const fetchTicket = (id: string) => apiGet<TicketDetail>(`/api/tickets/${id}`);
+  api('GET /api/reports/tickets', { query: { ...params(q), cause: f.cause, by: f.by, key: f.key, before: f.before ?? undefined, limit: 50 } });
+export const fetchTicket = (id: string) => api('GET /api/tickets/:id', { params: { id } });
+/** Downloads are plain links (the browser saves them): outside the typed client. */
 export const exportUrl = (q: Query, kind: 'csv' | 'xlsx', by: BreakdownDim) => `/api/reports/export.${kind}${qs({ ...params(q), by: kind === 'csv' ? by : undefined })}`;
