@@ -52,11 +52,14 @@ export function addCounters(a: Counters, b: Counters): Counters {
   return out;
 }
 
-/** Distributions kept for percentiles: value (whole seconds; minutes for resolution) → number of tickets. */
+/** Distributions kept for percentiles: value (whole seconds; ten-minute steps for resolution) → number of tickets. */
 export const HIST_METRICS = ['response', 'accept', 'arrive', 'resolution'] as const;
 export type HistMetric = (typeof HIST_METRICS)[number];
-/** Seconds per histogram unit: resolution times are kept to the minute, the others to the second. */
-export const HIST_UNIT_S: Record<HistMetric, number> = { response: 1, accept: 1, arrive: 1, resolution: 60 };
+/**
+ * Seconds per histogram unit: response, acceptance and arrival to the second; resolution times (hours to days) in
+ * ten-minute steps, which keeps a year's distribution to a few thousand rows.
+ */
+export const HIST_UNIT_S: Record<HistMetric, number> = { response: 1, accept: 1, arrive: 1, resolution: 600 };
 /** Sorted by value, ascending. */
 export type Histogram = Array<[value: number, n: number]>;
 export type Histograms = Record<HistMetric, Histogram>;
@@ -122,8 +125,8 @@ export const FIGURES: Record<FigureId, FigureDef> = {
   },
   resolutionP50S: {
     zh: '办结时长中位数', en: 'Median resolution time', unit: 'seconds', better: 'lower',
-    defZh: '办结时刻 − 上报时刻（整分钟）的中位数（最近秩法），只计当前已办结的工单。',
-    defEn: 'Median (nearest rank) of resolved − reported, whole minutes, over tickets currently resolved.',
+    defZh: '办结时刻 − 上报时刻（按 10 分钟向下取整）的中位数（最近秩法），只计当前已办结的工单。',
+    defEn: 'Median (nearest rank) of resolved − reported, rounded down to 10 minutes, over tickets currently resolved.',
   },
   closureRate: {
     zh: '办结率', en: 'Closure rate', unit: 'rate', better: 'higher',

@@ -112,7 +112,7 @@ R('the headline of one day, counted by hand', async ({ sql, o }) => {
   assert.is(f.responseP90S, 900);
   assert.is(f.acceptP50S, 60, '30 40 60 60 [60] 230 240 400 420');
   assert.is(f.arriveP50S, 240, '120 140 230 240 [240] 320 390 470 840');
-  assert.is(f.resolutionP50S, 3000, 'minutes 30 [50] 60 120 (T8 is unresolved again)');
+  assert.is(f.resolutionP50S, 3000, '10-minute steps 3 [5] 6 12 (T8 is unresolved again)');
   assert.is(f.closureRate, 3 / 11, 'T1 T2 T9 closed of 11 valid');
   assert.is(c.res_due, 5, 'four resolved, plus T12 unresolved past its 24 h');
   assert.is(f.onTimeResolutionRate, 4 / 5);

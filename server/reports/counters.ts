@@ -1,6 +1,6 @@
 // The counters of shared/metrics.ts as SQL aggregates over facts rows (one expression per counter, a type error if
 // one is missing), the histogram values, the dimension keys, and "settled": when a ticket's figures stop changing.
-import { COUNTERS, HIST_METRICS, type Counter, type HistMetric, type Histograms } from '../../shared/metrics.ts';
+import { COUNTERS, HIST_METRICS, HIST_UNIT_S, type Counter, type HistMetric, type Histograms } from '../../shared/metrics.ts';
 import { escalationClockSql, resolutionClockSql, responseClockSql, type Now } from '../tickets/response-clock.ts';
 import type { Fragment, Q } from './facts.ts';
 import { lateCauseSql } from './why-late-sql.ts';
@@ -82,7 +82,7 @@ export function histValuesSql(sql: Q, alias = 'f'): Fragment {
     response: sql`CASE WHEN ${p.responded} THEN ${p.responseS} END`,
     accept: sql`CASE WHEN ${p.accepted} THEN ${p.acceptS} END`,
     arrive: sql`CASE WHEN ${p.arrived} THEN ${p.arriveS} END`,
-    resolution: sql`CASE WHEN ${p.resolved} THEN floor(${p.resolutionS} / 60.0)::bigint END`,
+    resolution: sql`CASE WHEN ${p.resolved} THEN floor(${p.resolutionS} / ${sql.unsafe(String(HIST_UNIT_S.resolution))}.0)::bigint END`,
   };
   const rows = HIST_METRICS.map((m) => sql`(${sql.unsafe(`'${m}'`)}, ${v[m]})`).reduce((a, b) => sql`${a}, ${b}`);
   return sql`(VALUES ${rows})`;

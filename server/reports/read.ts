@@ -5,7 +5,7 @@ import { COUNTERS, HIST_METRICS, type Counters, type HistMetric, type Histograms
 import { addDays, localDay, localDayStartMs } from '../../shared/reports.ts';
 import { counterColumns, dimKeySql, emptyHists, histValuesSql, summedColumns, type Dim } from './counters.ts';
 import { FACT_COLUMNS, factsSql, type Fragment, type Q } from './facts.ts';
-import { MONTH_DIMS, rollupsCurrent, unsettledCandidate } from './rollup.ts';
+import { MONTH_DIMS, rollupsCurrent } from './rollup.ts';
 
 export interface SpanRow { dim: Dim; key: string; day: string | null; counters: Counters }
 export interface SpanData {
@@ -67,10 +67,9 @@ export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
     where = tx`t.street_office_id = ${so} AND ${p.edges.map((e) => inRange(e)).reduce((a, b) => tx`${a} OR ${b}`)} ${grids}`;
   } else {
     // Three small sets, each found through its own index: the partial days at the edges, the unsettled tickets of the
-    // whole days (tickets_unsettled) that the rollups do not hold, and the queued tickets (changed since).
+    // whole days (report_unsettled), and the queued tickets (changed since the job last saw them).
     const edges = p.edges.length ? p.edges.map((e) => tx`SELECT t2.id FROM tickets t2 WHERE t2.street_office_id = ${so} AND ${inRange(e, 't2')}`).reduce((a, b) => tx`${a} UNION ALL ${b}`) : null;
-    const unsettled = tx`SELECT t2.id FROM tickets t2 WHERE t2.street_office_id = ${so} AND ${inRange(p.full, 't2')} AND ${unsettledCandidate(tx, 't2')}
-      AND NOT EXISTS (SELECT 1 FROM report_facts rf WHERE rf.id = t2.id)`;
+    const unsettled = tx`SELECT u.id FROM report_unsettled u WHERE u.street_office_id = ${so} AND ${inRange(p.full, 'u')}`;
     const queued = tx`SELECT q.ticket_id FROM report_queue q JOIN tickets t2 ON t2.id = q.ticket_id WHERE t2.street_office_id = ${so} AND ${inRange(p.full, 't2')}`;
     where = tx`t.street_office_id = ${so} AND t.id IN (${edges ? tx`${edges} UNION ` : tx``}${unsettled} UNION ${queued}) ${grids}`;
   }

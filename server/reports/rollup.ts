@@ -1,7 +1,7 @@
 // Keeps the report rollups (migration 020) current, ticket by ticket: the queued tickets' facts rows are derived again
 // from the raw tables; a settled row replaces the stored one, and the cells of its day (and month, for the wide
 // dimensions and the histograms) get the difference — minus the old row, plus the new — in the same transaction.
-import { COUNTERS, HIST_METRICS } from '../../shared/metrics.ts';
+import { COUNTERS, HIST_METRICS, HIST_UNIT_S } from '../../shared/metrics.ts';
 import { CLOCK_EXCLUDED_STATUSES } from '../../shared/sla.ts';
 import { LATE_CAUSES, WHY_LATE_THRESHOLDS } from '../../shared/why-late.ts';
 import type { Sql } from '../db/connect.ts';
@@ -15,7 +15,7 @@ export const MONTH_DIMS: readonly Dim[] = ['grid', 'responder'];
  * Everything the stored facts and cells depend on besides the tickets: another layout rebuilds them, so changing a
  * counter, a dimension or a rule never mixes old and new definitions.
  */
-export const LAYOUT = fingerprint(JSON.stringify({ v: 2, COUNTERS, DIMS, MONTH_DIMS, HIST_METRICS, LATE_CAUSES, WHY_LATE_THRESHOLDS, CLOCK_EXCLUDED_STATUSES, SATISFIED_MIN_RATING, FACT_COLUMNS }));
+export const LAYOUT = fingerprint(JSON.stringify({ v: 3, COUNTERS, DIMS, MONTH_DIMS, HIST_METRICS, HIST_UNIT_S, LATE_CAUSES, WHY_LATE_THRESHOLDS, CLOCK_EXCLUDED_STATUSES, SATISFIED_MIN_RATING, FACT_COLUMNS }));
 
 function fingerprint(s: string): string {
   let h = 0x811c9dc5;
@@ -25,10 +25,14 @@ function fingerprint(s: string): string {
 
 const COLS = FACT_COLUMNS.join(', ');
 const addUp = (cols: readonly string[], table: string) => cols.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(', ');
-/** Tickets whose figures may still move by time: the partial index tickets_unsettled covers exactly these. */
-export const unsettledCandidate = (sql: Q, alias = 't'): Fragment =>
-  sql`(${sql(`${alias}.status`)} NOT IN ${sql.unsafe(`(${CLOCK_EXCLUDED_STATUSES.map((s) => `'${s}'`).join(', ')})`)}
-    AND (${sql(`${alias}.responded_at`)} IS NULL OR ${sql(`${alias}.resolved_at`)} IS NULL))`;
+/** The processed tickets left out of report_facts (unsettled), with when they settle; `ids`: only these. */
+function recordUnsettled(tx: Q, so: string, ids: string[] | null): Fragment {
+  return tx`
+    INSERT INTO report_unsettled (id, street_office_id, reported_at, settles_at)
+    SELECT t.id, t.street_office_id, t.reported_at, ${settlesAtSql(tx, 't')} FROM tickets t
+    WHERE t.street_office_id = ${so} ${ids ? tx`AND t.id = ANY(${ids}::bigint[])` : tx``}
+      AND NOT EXISTS (SELECT 1 FROM report_facts rf WHERE rf.id = t.id)`;
+}
 
 interface Office { id: string; utc_offset_min: number }
 
@@ -76,6 +80,8 @@ async function applyBatch(sql: Sql, so: Office, ticketIds: string[], atMs?: numb
         ON CONFLICT (street_office_id, grain, metric, period, value) DO UPDATE SET n = report_hist.n + EXCLUDED.n
         RETURNING 1)
       SELECT (SELECT count(*) FROM cells) + (SELECT count(*) FROM hist) AS touched`;
+    await tx`DELETE FROM report_unsettled WHERE id = ANY(${ticketIds}::bigint[])`;
+    await recordUnsettled(tx, so.id, ticketIds);
     // Every entry of these tickets this snapshot sees is covered by what was just read; later ones stay queued.
     await tx`DELETE FROM report_queue WHERE ticket_id = ANY(${ticketIds}::bigint[])`;
   });
@@ -91,6 +97,7 @@ export async function rebuildAll(sql: Sql, so: Office, atMs?: number): Promise<n
     await tx`DELETE FROM report_facts WHERE street_office_id = ${so.id}`;
     await tx`DELETE FROM report_cells WHERE street_office_id = ${so.id}`;
     await tx`DELETE FROM report_hist WHERE street_office_id = ${so.id}`;
+    await tx`DELETE FROM report_unsettled WHERE street_office_id = ${so.id}`;
     const facts = factsSql(tx, tx`t.street_office_id = ${so.id}`);
     const settled = tx`(${settlesAtSql(tx, 'f0')} IS NULL OR ${settlesAtSql(tx, 'f0')} < ${now})`;
     const inserted = await tx`
@@ -110,6 +117,7 @@ export async function rebuildAll(sql: Sql, so: Office, atMs?: number): Promise<n
         SELECT ${so.id}, ${grain}, ${period}, v.metric, v.value, count(*)
         FROM ${stored} f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value) WHERE v.value IS NOT NULL GROUP BY 3, 4, 5`;
     }
+    await recordUnsettled(tx, so.id, null);
     await tx`DELETE FROM report_queue q USING tickets t WHERE t.id = q.ticket_id AND t.street_office_id = ${so.id}`;
     await tx`
       INSERT INTO report_state (street_office_id, layout, utc_offset_min) VALUES (${so.id}, ${LAYOUT}, ${so.utc_offset_min})
@@ -130,13 +138,11 @@ export async function refreshRollups(sql: Sql, opts: { budgetMs?: number; nowMs?
   for (const so of await sql<Office[]>`SELECT id, utc_offset_min FROM street_offices ORDER BY id`) {
     if (!(await rollupsCurrent(sql, so.id, so.utc_offset_min))) out.rebuilt += await rebuildAll(sql, so, opts.nowMs);
     const at = opts.nowMs == null ? sql`now()` : sql`least(now(), ${new Date(opts.nowMs)}::timestamptz)`;
-    const settles = settlesAtSql(sql, 't');
     const woke = await sql`
       INSERT INTO report_queue (ticket_id)
-      SELECT t.id FROM tickets t
-      WHERE t.street_office_id = ${so.id} AND ${unsettledCandidate(sql)} AND (${settles} IS NULL OR ${settles} < ${at})
-        AND NOT EXISTS (SELECT 1 FROM report_facts rf WHERE rf.id = t.id)
-        AND NOT EXISTS (SELECT 1 FROM report_queue q WHERE q.ticket_id = t.id)`;
+      SELECT u.id FROM report_unsettled u
+      WHERE u.street_office_id = ${so.id} AND u.settles_at < ${at}
+        AND NOT EXISTS (SELECT 1 FROM report_queue q WHERE q.ticket_id = u.id)`;
     out.settledByTime += woke.count;
     while (Date.now() - started < budget) {
       const batch = (await sql<{ ticket_id: string }[]>`

@@ -1,8 +1,9 @@
 -- Report rollups (server/reports/rollup.ts). Every change to a ticket or its history queues the ticket; a job turns
 -- each queued ticket into its facts row (server/reports/facts.ts) and, once its figures can no longer change by time
 -- alone ("settled"), keeps that row in report_facts and adds it to the day's and the month's cells — subtracting
--- the row it replaces. Cells are therefore always the sum of report_facts; a report adds, from the raw tables, the
--- tickets not (or no longer) in report_facts, and subtracts the stored rows of tickets still queued.
+-- the row it replaces; an unsettled ticket goes to report_unsettled instead. Cells are therefore always the sum of
+-- report_facts; a report adds, from the raw tables, the unsettled and the queued tickets, and subtracts the stored
+-- rows of the queued ones.
 
 -- A street office's local day; China has one offset and no DST (street_offices.utc_offset_min).
 CREATE FUNCTION report_local_day(ts timestamptz, utc_offset_min int) RETURNS date
@@ -82,10 +83,16 @@ CREATE TABLE report_hist (
   PRIMARY KEY (street_office_id, grain, metric, period, value)
 );
 
--- Tickets whose figures may still change by time alone (unanswered or unresolved, not rejected): never in
--- report_facts until they settle. The status literal mirrors CLOCK_EXCLUDED_STATUSES (test/response-clock.test.ts).
-CREATE INDEX tickets_unsettled ON tickets (street_office_id, reported_at)
-  WHERE status <> 'rejected' AND (responded_at IS NULL OR resolved_at IS NULL);
+-- Tickets the job saw unsettled (their figures may still change by time alone), and when they will settle: a report
+-- reads these live; the job queues them again once settles_at has passed.
+CREATE TABLE report_unsettled (
+  id bigint PRIMARY KEY,
+  street_office_id bigint NOT NULL,
+  reported_at timestamptz NOT NULL,
+  settles_at timestamptz NOT NULL
+);
+CREATE INDEX report_unsettled_reported ON report_unsettled (street_office_id, reported_at);
+CREATE INDEX report_unsettled_settles ON report_unsettled (street_office_id, settles_at);
 
 -- Statement-level triggers (transition tables): one insert per statement however many rows it touched.
 CREATE FUNCTION report_tickets_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
