@@ -43,13 +43,15 @@ export const COUNTER_LABELS: Record<Counter, { zh: string; en: string }> = {
   offer_passes: { zh: '拒单/派单超时次数', en: 'Offers declined or timed out' },
 };
 
+const ZERO = Object.freeze(Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters);
+/** A year's report adds up tens of thousands of rows: these are plain loops over a fixed shape, not Object.fromEntries. */
 export function zeroCounters(): Counters {
-  return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
+  return { ...ZERO };
 }
-export function addCounters(a: Counters, b: Counters): Counters {
-  const out = zeroCounters();
-  for (const c of COUNTERS) out[c] = a[c] + b[c];
-  return out;
+/** Adds `b` into `into` (mutating it) and returns it. */
+export function addInto(into: Counters, b: Counters): Counters {
+  for (const c of COUNTERS) into[c] += b[c];
+  return into;
 }
 
 /** Distributions kept for percentiles: value (whole seconds; ten-minute steps for resolution) → number of tickets. */

@@ -2,7 +2,7 @@
 // no history needed), overall and per community, plus live open and breached counts per community.
 import type postgres from 'postgres';
 import type { KpiBoard } from '../../shared/api.ts';
-import { addCounters, kpisFrom, zeroCounters, type Counters } from '../../shared/metrics.ts';
+import { addInto, kpisFrom, zeroCounters, type Counters } from '../../shared/metrics.ts';
 import { OPEN_STATUSES } from '../../shared/tickets.ts';
 import { responseClockSql } from '../tickets/response-clock.ts';
 import { emptyHists } from '../reports/counters.ts';
@@ -27,11 +27,11 @@ export async function kpiBoard(q: Q, streetOfficeId: string, nowMs = Date.now())
   const grids = await q<{ id: string; community_id: string }[]>`SELECT id, community_id FROM grids WHERE street_office_id = ${streetOfficeId}`;
   const communityOf = new Map(grids.map((g) => [g.id, g.community_id]));
   const perCommunity = new Map<string, Counters>();
-  let total = zeroCounters();
+  const total = zeroCounters();
   for (const r of today.rows) {
-    total = addCounters(total, r.counters);
+    addInto(total, r.counters);
     const c = communityOf.get(r.key);
-    if (c) perCommunity.set(c, addCounters(perCommunity.get(c) ?? zeroCounters(), r.counters));
+    if (c) addInto(perCommunity.get(c) ?? perCommunity.set(c, zeroCounters()).get(c)!, r.counters);
   }
   // Open and breached counts per community cover every live ticket, not only today's.
   const live = await q<{ community_id: string; open: number; breached: number }[]>`

@@ -27,7 +27,8 @@ export async function drillTickets(sql: Sql, input: DrillInput): Promise<DrillPa
   const keyFilter = (() => {
     if (!q.by || q.key == null) return sql``;
     if (q.by === 'community') return sql`AND f.community_id::text = ${q.key}`;
-    return sql`AND ${dimKeySql(sql, q.by as 'grid' | 'category' | 'channel' | 'responder' | 'hour', now)} = ${q.key}`;
+    if (q.by === 'hour') return sql`AND f.hour::text = ${q.key}`;
+    return sql`AND ${dimKeySql(sql, q.by as 'grid' | 'category' | 'channel' | 'responder', now)} = ${q.key}`;
   })();
   const clock = responseClockSql(sql, 'f');
   const cause = lateCauseSql(sql, now, 'f');

@@ -7,7 +7,7 @@ import { counterColumns, dimKeySql, emptyHists, histValuesSql, summedColumns, ty
 import { FACT_COLUMNS, factsSql, type Fragment, type Q } from './facts.ts';
 import { MONTH_DIMS, rollupsCurrent } from './rollup.ts';
 
-export interface SpanRow { dim: Dim; key: string; day: string | null; counters: Counters }
+export interface SpanRow { dim: Dim; key: string; counters: Counters }
 export interface SpanData {
   rows: SpanRow[];
   hist: Histograms;
@@ -31,7 +31,11 @@ export interface SpanInput {
 }
 
 const COUNTER_LIST = COUNTERS.join(', ');
-const fromArray = (v: number[]): Counters => Object.fromEntries(COUNTERS.map((c, i) => [c, Number(v[i])])) as Counters;
+function fromArray(v: number[]): Counters {
+  const out = {} as Counters;
+  for (let i = 0; i < COUNTERS.length; i++) out[COUNTERS[i]] = Number(v[i]);
+  return out;
+}
 
 interface Plan { days: string[]; monthDays: string[]; months: string[]; full: [Date, Date] | null; edges: Array<[Date, Date]>; rawDays: number }
 
@@ -80,39 +84,41 @@ export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
     WHERE rf.street_office_id = ${so} AND rf.day >= ${p.days[0]}::date AND rf.day <= ${p.days[p.days.length - 1]}::date
       AND EXISTS (SELECT 1 FROM report_queue q WHERE q.ticket_id = rf.id)` : tx`SELECT -1 AS w, f0.* FROM ${facts} f0 WHERE false`;
   const w = tx`f.w`;
+  // "Now" as a column of the rows, bound once: the clock fragments use it dozens of times per dimension.
+  const now = tx`f.now_`;
   const dayDims = s.dims.filter((d) => !MONTH_DIMS.includes(d));
   const monthDims = s.dims.filter((d) => MONTH_DIMS.includes(d));
   const cellRows: Fragment = tx`
-    SELECT dim, key, CASE WHEN dim = 'hour' THEN period::text END AS day, ${tx.unsafe(COUNTER_LIST)}
+    SELECT dim, key, ${tx.unsafe(COUNTER_LIST)}
     FROM report_cells WHERE street_office_id = ${so} AND (
       (grain = 'd' AND dim = ANY(${dayDims as string[]}) AND period = ANY(${p.days}::date[]))
       OR (grain = 'd' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.monthDays}::date[]))
       OR (grain = 'm' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.months}::date[])))`;
   const rawRows = s.dims.map((dim) => tx`
-    SELECT ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, s.now)} AS key, ${dim === 'hour' ? tx`f.day::text` : tx`NULL::text`} AS day,
-      ${counterColumns(tx, s.now, 'f', w)} FROM f GROUP BY 2, 3`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
+    SELECT ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, now)} AS key,
+      ${counterColumns(tx, now, 'f', w)} FROM f GROUP BY 2`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
   const histCells = tx`
     SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND (
       (grain = 'd' AND period = ANY(${p.monthDays}::date[])) OR (grain = 'm' AND period = ANY(${p.months}::date[])))`;
   // Counters travel as one float8[] per row and each histogram as two int8[]: a year's result is ~10,000 rows, and
   // 25 columns a row cost more to send and parse than the query took.
-  const rows = await tx<Array<{ kind: 'c' | 'h' | 'n'; dim: string; key: string | null; day: string | null; v: number[] | null; values: string[] | null; ns: string[] | null; live: number | null }>>`
-    WITH f AS MATERIALIZED (SELECT 1 AS w, f0.* FROM ${facts} f0 UNION ALL ${gone}),
-    c AS (SELECT dim, key, day, ${summedColumns(tx)} FROM (${cellRows} UNION ALL ${rawRows}) x GROUP BY dim, key, day),
-    h AS (SELECT metric, value, sum(n)::bigint AS n FROM (${histCells} UNION ALL
+  const rows = await tx<Array<{ kind: 'c' | 'h' | 'n'; dim: string; key: string | null; v: number[] | null; values: string[] | null; ns: string[] | null; live: number | null }>>`
+    WITH f AS MATERIALIZED (SELECT x.*, ${s.now}::timestamptz AS now_ FROM (SELECT 1 AS w, f0.* FROM ${facts} f0 UNION ALL ${gone}) x),
+    c AS (SELECT dim, key, ${summedColumns(tx)} FROM (${cellRows} UNION ALL ${rawRows}) x GROUP BY dim, key),
+    h AS (SELECT metric, value, sum(n::float8)::bigint AS n FROM (${histCells} UNION ALL
       SELECT v.metric, v.value, sum(f.w) FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value)
       WHERE v.value IS NOT NULL GROUP BY 1, 2) y GROUP BY 1, 2)
-    SELECT 'c' AS kind, dim, key, day, ARRAY[${tx.unsafe(COUNTER_LIST)}]::float8[] AS v, NULL::int8[] AS values, NULL::int8[] AS ns, NULL::int AS live FROM c WHERE reported <> 0
+    SELECT 'c' AS kind, dim, key, ARRAY[${tx.unsafe(COUNTER_LIST)}]::float8[] AS v, NULL::int8[] AS values, NULL::int8[] AS ns, NULL::int AS live FROM c WHERE reported <> 0
     UNION ALL
-    SELECT 'h', metric, NULL, NULL, NULL, array_agg(value ORDER BY value), array_agg(n ORDER BY value), NULL FROM h WHERE n <> 0 GROUP BY metric
+    SELECT 'h', metric, NULL, NULL, array_agg(value ORDER BY value), array_agg(n ORDER BY value), NULL FROM h WHERE n <> 0 GROUP BY metric
     UNION ALL
-    SELECT 'n', NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM f)::int`;
+    SELECT 'n', NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM f)::int`;
   const hist = emptyHists();
   const out: SpanRow[] = [];
   let liveTickets = 0;
   for (const r of rows) {
     if (r.kind === 'n') liveTickets = r.live ?? 0;
-    else if (r.kind === 'c') out.push({ dim: r.dim as Dim, key: r.key!, day: r.day, counters: fromArray(r.v!) });
+    else if (r.kind === 'c') out.push({ dim: r.dim as Dim, key: r.key!, counters: fromArray(r.v!) });
     else if ((HIST_METRICS as readonly string[]).includes(r.dim)) hist[r.dim as HistMetric] = r.values!.map((v, i) => [Number(v), Number(r.ns![i])]);
   }
   return { rows: out, hist, source: { rollupDays: p.days.length, rollupMonths: p.months.length, rawDays: p.rawDays, liveTickets } };

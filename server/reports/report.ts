@@ -1,9 +1,9 @@
-// The managers' report: a period and scope resolved, the counters of it and of the previous period read in one
-// snapshot (server/reports/read.ts), and turned into the page's headline, trend, heat map, causes and breakdowns.
+// The managers' report: a period and scope resolved, the counters of it and of the previous period read side by side
+// (server/reports/read.ts), and turned into the page's headline, trend, heat map, causes and breakdowns.
 import { CHANNEL_LABELS, type Channel } from '../../shared/domain.ts';
-import { addCounters, figures, zeroCounters, type Counters } from '../../shared/metrics.ts';
+import { addInto, figures, zeroCounters, type Counters } from '../../shared/metrics.ts';
 import {
-  breakdownRow, rankLeague, resolvePeriod, weekdayOf,
+  breakdownRow, rankLeague, resolvePeriod,
   type BreakdownDim, type BreakdownRow, type Report, type ReportQuery, type ReportScope, type TrendPoint,
 } from '../../shared/reports.ts';
 import { LATE_CAUSES, type LateCause } from '../../shared/why-late.ts';
@@ -22,7 +22,9 @@ export interface ReportInput {
   rollups?: boolean;
 }
 
-const MAIN_DIMS: readonly Dim[] = ['hour', 'category', 'channel', 'cause', 'grid'];
+const MAIN_DIMS: readonly Dim[] = ['day', 'dowhour', 'category', 'channel', 'cause', 'grid'];
+/** Where each breakdown is read from: communities from grid rows, hours from weekday × hour rows. */
+const SOURCE_DIM: Record<BreakdownDim, Dim> = { community: 'grid', grid: 'grid', category: 'category', channel: 'channel', responder: 'responder', hour: 'dowhour' };
 
 async function context(tx: Q, input: ReportInput) {
   const [so] = await tx<{ utc_offset_min: number; now: Date }[]>`SELECT utc_offset_min, now() AS now FROM street_offices WHERE id = ${input.streetOfficeId}`;
@@ -37,7 +39,11 @@ async function context(tx: Q, input: ReportInput) {
 
 function byKey(data: SpanData, dim: Dim): Map<string, Counters> {
   const m = new Map<string, Counters>();
-  for (const r of data.rows) if (r.dim === dim) m.set(r.key, addCounters(m.get(r.key) ?? zeroCounters(), r.counters));
+  for (const r of data.rows) {
+    if (r.dim !== dim) continue;
+    const cur = m.get(r.key);
+    if (cur) addInto(cur, r.counters); else m.set(r.key, { ...r.counters });
+  }
   return m;
 }
 
@@ -54,14 +60,21 @@ type LabelSet = Awaited<ReturnType<typeof labels>>;
 
 /** One breakdown's rows from the current and previous counters (community: grid rows summed per community). */
 function breakdown(dim: BreakdownDim, cur: SpanData, prev: SpanData, l: LabelSet): BreakdownRow[] {
-  const source: Dim = dim === 'community' ? 'grid' : dim;
-  let c = byKey(cur, source), p = byKey(prev, source);
+  let c = byKey(cur, SOURCE_DIM[dim]), p = byKey(prev, SOURCE_DIM[dim]);
+  if (dim === 'hour') {
+    const hours = (m: Map<string, Counters>) => {
+      const out = new Map<string, Counters>();
+      for (const [k, counters] of m) { const h = k.split(':')[1]; const cur = out.get(h); if (cur) addInto(cur, counters); else out.set(h, { ...counters }); }
+      return out;
+    };
+    c = hours(c); p = hours(p);
+  }
   if (dim === 'community') {
     const roll = (m: Map<string, Counters>) => {
       const out = new Map<string, Counters>();
       for (const [grid, counters] of m) {
         const cid = l.grids.get(grid)?.community_id;
-        if (cid) out.set(cid, addCounters(out.get(cid) ?? zeroCounters(), counters));
+        if (cid) { const cur = out.get(cid); if (cur) addInto(cur, counters); else out.set(cid, { ...counters }); }
       }
       return out;
     };
@@ -84,59 +97,53 @@ function breakdown(dim: BreakdownDim, cur: SpanData, prev: SpanData, l: LabelSet
   return rankLeague(rows);
 }
 
+/**
+ * The period and the one before are read at once on two connections: each is one statement (one snapshot, the
+ * rollups and the tickets they do not hold read together), and the two spans share no ticket.
+ */
 export async function buildReport(sql: Sql, input: ReportInput): Promise<Report> {
-  return sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (tx) => {
-    const { nowMs, period, span } = await context(tx, input);
-    const cur = await readSpan(tx, span(period.current, MAIN_DIMS));
-    const prev = await readSpan(tx, span(period.previous, MAIN_DIMS));
-    const l = await labels(tx, input.streetOfficeId);
-    const total = (d: SpanData) => [...byKey(d, 'hour').values()].reduce(addCounters, zeroCounters());
-    const curTotal = total(cur), prevTotal = total(prev);
+  const { nowMs, period, span } = await context(sql, input);
+  const [cur, prev, l] = await Promise.all([
+    readSpan(sql, span(period.current, MAIN_DIMS)), readSpan(sql, span(period.previous, MAIN_DIMS)), labels(sql, input.streetOfficeId),
+  ]);
+  const total = (d: SpanData) => [...byKey(d, 'day').values()].reduce(addInto, zeroCounters());
+  const curTotal = total(cur), prevTotal = total(prev);
 
-    const perDay = new Map<string, Counters>();
-    const heat = new Map<string, number>();
-    for (const r of cur.rows) {
-      if (r.dim !== 'hour' || !r.day) continue;
-      perDay.set(r.day, addCounters(perDay.get(r.day) ?? zeroCounters(), r.counters));
-      const k = `${weekdayOf(r.day)}:${r.key}`;
-      heat.set(k, (heat.get(k) ?? 0) + r.counters.reported);
-    }
-    const trend: TrendPoint[] = [...perDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, c]) => ({
-      day, reported: c.reported, due: c.resp_due, onTime: c.resp_on_time, rate: c.resp_due ? c.resp_on_time / c.resp_due : null,
-    }));
-    const causes = byKey(cur, 'cause');
-    return {
-      period, scope: input.scope, generatedAt: new Date(nowMs).toISOString(),
-      current: { counters: curTotal, hist: cur.hist, figures: figures(curTotal, cur.hist) },
-      previous: { counters: prevTotal, hist: prev.hist, figures: figures(prevTotal, prev.hist) },
-      trend,
-      heatmap: [...heat].map(([k, n]) => { const [d, h] = k.split(':').map(Number); return [d, h, n] as [number, number, number]; })
-        .sort((a, b) => a[0] - b[0] || a[1] - b[1]),
-      causes: LATE_CAUSES.map((cause: LateCause) => {
-        const c = causes.get(cause);
-        return { cause, late: c ? c.resp_due - c.resp_on_time : 0, passes: c?.offer_passes ?? 0 };
-      }),
-      breakdowns: {
-        community: breakdown('community', cur, prev, l),
-        grid: breakdown('grid', cur, prev, l),
-        category: breakdown('category', cur, prev, l),
-        channel: breakdown('channel', cur, prev, l),
-        hour: breakdown('hour', cur, prev, l),
-      },
-      targets: l.targets,
-      source: cur.source,
-    };
-  });
+  const perDay = byKey(cur, 'day');
+  const heat = new Map<string, number>();
+  for (const [k, c] of byKey(cur, 'dowhour')) heat.set(k, c.reported);
+  const trend: TrendPoint[] = [...perDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, c]) => ({
+    day, reported: c.reported, due: c.resp_due, onTime: c.resp_on_time, rate: c.resp_due ? c.resp_on_time / c.resp_due : null,
+  }));
+  const causes = byKey(cur, 'cause');
+  return {
+    period, scope: input.scope, generatedAt: new Date(nowMs).toISOString(),
+    current: { counters: curTotal, hist: cur.hist, figures: figures(curTotal, cur.hist) },
+    previous: { counters: prevTotal, hist: prev.hist, figures: figures(prevTotal, prev.hist) },
+    trend,
+    heatmap: [...heat].map(([k, n]) => { const [d, h] = k.split(':').map(Number); return [d, h, n] as [number, number, number]; })
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]),
+    causes: LATE_CAUSES.map((cause: LateCause) => {
+      const c = causes.get(cause);
+      return { cause, late: c ? c.resp_due - c.resp_on_time : 0, passes: c?.offer_passes ?? 0 };
+    }),
+    breakdowns: {
+      community: breakdown('community', cur, prev, l),
+      grid: breakdown('grid', cur, prev, l),
+      category: breakdown('category', cur, prev, l),
+      channel: breakdown('channel', cur, prev, l),
+      hour: breakdown('hour', cur, prev, l),
+    },
+    targets: l.targets,
+    source: cur.source,
+  };
 }
 
 /** One breakdown on its own (the responder table, and the CSV of any breakdown). */
 export async function buildBreakdown(sql: Sql, input: ReportInput & { by: BreakdownDim }): Promise<BreakdownRow[]> {
-  return sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (tx) => {
-    const { period, span } = await context(tx, input);
-    const dim: Dim = input.by === 'community' ? 'grid' : input.by;
-    const cur = await readSpan(tx, span(period.current, [dim]));
-    const prev = await readSpan(tx, span(period.previous, [dim]));
-    const ids = input.by === 'responder' ? [...new Set([...cur.rows, ...prev.rows].map((r) => r.key).filter((k) => k !== ''))] : [];
-    return breakdown(input.by, cur, prev, await labels(tx, input.streetOfficeId, ids));
-  });
+  const { period, span } = await context(sql, input);
+  const dim = SOURCE_DIM[input.by];
+  const [cur, prev] = await Promise.all([readSpan(sql, span(period.current, [dim])), readSpan(sql, span(period.previous, [dim]))]);
+  const ids = input.by === 'responder' ? [...new Set([...cur.rows, ...prev.rows].map((r) => r.key).filter((k) => k !== ''))] : [];
+  return breakdown(input.by, cur, prev, await labels(sql, input.streetOfficeId, ids));
 }

@@ -8,14 +8,14 @@ import type { Sql } from '../db/connect.ts';
 import { counterColumns, DIMS, dimKeySql, histValuesSql, SATISFIED_MIN_RATING, settlesAtSql, type Dim } from './counters.ts';
 import { FACT_COLUMNS, factsSql, type Fragment, type Q } from './facts.ts';
 
-/** Dimensions also rolled up per month (the others are small enough per day for a year's report). */
-export const MONTH_DIMS: readonly Dim[] = ['grid', 'responder'];
+/** Dimensions also rolled up per month (a year's report reads 12 months and the odd days); the day is per day only. */
+export const MONTH_DIMS: readonly Dim[] = ['dowhour', 'category', 'channel', 'cause', 'grid', 'responder'];
 
 /**
  * Everything the stored facts and cells depend on besides the tickets: another layout rebuilds them, so changing a
  * counter, a dimension or a rule never mixes old and new definitions.
  */
-export const LAYOUT = fingerprint(JSON.stringify({ v: 3, COUNTERS, DIMS, MONTH_DIMS, HIST_METRICS, HIST_UNIT_S, LATE_CAUSES, WHY_LATE_THRESHOLDS, CLOCK_EXCLUDED_STATUSES, SATISFIED_MIN_RATING, FACT_COLUMNS }));
+export const LAYOUT = fingerprint(JSON.stringify({ v: 4, COUNTERS, DIMS, MONTH_DIMS, HIST_METRICS, HIST_UNIT_S, LATE_CAUSES, WHY_LATE_THRESHOLDS, CLOCK_EXCLUDED_STATUSES, SATISFIED_MIN_RATING, FACT_COLUMNS }));
 
 function fingerprint(s: string): string {
   let h = 0x811c9dc5;

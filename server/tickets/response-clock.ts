@@ -50,12 +50,13 @@ export function responseClockSql(sql: Q, alias = 't'): ClockSql {
   const warningAt = sql`(${col('reported_at')} + make_interval(secs => ${col('response_target_s')} * ${sql.unsafe(literalNumber(WARNING_FRACTION))}))`;
   const running = sql`(${col('responded_at')} IS NULL AND ${notExcluded})`;
   const onTime = sql`(${notExcluded} AND ${col('responded_at')} <= ${deadline})`;
+  const lit = (s: ResponseClockState) => sql.unsafe(`'${s}'`);
   const state = (now: Now) => sql`(CASE
-      WHEN ${excluded} THEN ${'excluded' satisfies ResponseClockState}
-      WHEN ${col('responded_at')} IS NOT NULL THEN CASE WHEN ${col('responded_at')} <= ${deadline} THEN ${'met' satisfies ResponseClockState} ELSE ${'missed' satisfies ResponseClockState} END
-      WHEN ${now}::timestamptz > ${deadline} THEN ${'breached' satisfies ResponseClockState}
-      WHEN ${now}::timestamptz >= ${warningAt} THEN ${'warning' satisfies ResponseClockState}
-      ELSE ${'ok' satisfies ResponseClockState} END)`;
+      WHEN ${excluded} THEN ${lit('excluded')}
+      WHEN ${col('responded_at')} IS NOT NULL THEN CASE WHEN ${col('responded_at')} <= ${deadline} THEN ${lit('met')} ELSE ${lit('missed')} END
+      WHEN ${now}::timestamptz > ${deadline} THEN ${lit('breached')}
+      WHEN ${now}::timestamptz >= ${warningAt} THEN ${lit('warning')}
+      ELSE ${lit('ok')} END)`;
   return {
     excluded, running, deadline, warningAt, onTime,
     overdue: (now) => sql`(${running} AND ${deadline} < ${now}::timestamptz)`,
