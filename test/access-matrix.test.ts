@@ -7,10 +7,9 @@ import * as assert from 'uvu/assert';
 import { callerAllowed, type Route } from '../server/http/routes.ts';
 import { createSession, insertDisplayToken, newToken, principalFromSession } from '../server/auth/sessions.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
-import { importGrids } from '../server/grids/import.ts';
 import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 import { CLIENT_EVENTS, type ClientEvent } from '../shared/events.ts';
-import { gridByCode, newTicket, noAutoDispatch, responderUser, type GridRef } from './helpers/fixtures.ts';
+import { gridByCode, newTicket, noAutoDispatch, otherStreetOffice, responderUser, type GridRef } from './helpers/fixtures.ts';
 
 type Cell = 'nobody' | 'display' | 'admin' | 'duty' | 'leader' | 'manager' | 'responder' | 'leader:other-grid' | 'responder:not-involved' | 'other-office';
 const USERNAMES: Partial<Record<Cell, string>> = {
@@ -86,8 +85,7 @@ M.before(async (ctx) => {
   const hash = await hashPassword('throwaway-password');
   const [so] = await s.sql<{ id: string }[]>`SELECT id FROM street_offices ORDER BY id LIMIT 1`;
   const [throwaway] = await s.sql<{ id: string }[]>`INSERT INTO users (street_office_id, username, password_hash, role, display_name) VALUES (${so.id}, 'throwaway', ${hash}, 'manager', '临时') RETURNING id`;
-  const [other] = await s.sql<{ id: string }[]>`INSERT INTO street_offices (name, center_lat, center_lng) VALUES ('新华区东环中街街道', 38.32, 116.86) RETURNING id`;
-  await importGrids(s.sql, other.id, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '1号网格', community: '兴元社区' }, geometry: { type: 'Polygon', coordinates: [[[116.9, 38.4], [116.91, 38.4], [116.91, 38.41], [116.9, 38.41], [116.9, 38.4]]] } }] });
+  const other = await otherStreetOffice(s.sql);
   await s.sql`INSERT INTO users (street_office_id, username, password_hash, role, display_name) VALUES (${other.id}, 'duty-elsewhere', ${hash}, 'duty', '外街道值班员')`;
   // A link of its own to rotate and revoke (the test server's own wall link stays valid for the socket cells).
   const link = await insertDisplayToken(s.sql, so.id, 'matrix', newToken());
