@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import type { Sql } from './db/connect.ts';
 import type { AppState, Deps, Io } from './http/types.ts';
 import { errorBoundary } from './http/errors.ts';
+import { clientAddressMiddleware } from './http/client-address.ts';
 import { healthRoutes } from './http/health.ts';
 import { securityHeaders } from './http/headers.ts';
 import { createOpsMetrics, opsMetricsRoutes } from './http/ops-metrics.ts';
@@ -31,6 +32,7 @@ import { attachLive } from './live/socket.ts';
 import { originAllowed } from './http/origin.ts';
 import { createPositionIngest, type PositionIngest } from './locations/ingest.ts';
 import { createJobs } from './jobs.ts';
+import { createLimits, limitTable } from './limits/limits.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -57,7 +59,6 @@ export interface GridOpsApp {
 
 export function createApp({ sql, config, log, databaseUrl = null, distDir = path.join(root, 'dist') }: AppOptions): GridOpsApp {
   const app = new Koa();
-  app.proxy = true;
   // Koa composes its middleware when callback() is called: do it once everything below is registered.
   let handle: ReturnType<Koa['callback']> | null = null;
   const server = http.createServer((req, res) => handle!(req, res));
@@ -79,9 +80,13 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
     pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: brief(err) }, 'socket.io adapter connection lost')));
     io.adapter(createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'socket.io adapter error') }));
   }
-  const deps: Deps = { sql, config, log, io, clustered: !!pool, metrics: createOpsMetrics(io) };
+  const metrics = createOpsMetrics(io);
+  const limits = createLimits({ sql, log, registry: metrics.registry }, limitTable(config));
+  const deps: Deps = { sql, config, log, io, clustered: !!pool, metrics, limits };
 
   app.on('error', (err) => log.debug({ err }, 'koa error'));
+  // First: everything after it (HSTS, the cookie's Secure flag, limits) reads ctx.ip / ctx.secure.
+  app.use(clientAddressMiddleware(config));
   app.use(securityHeaders(config));
   app.use(errorBoundary(log));
   app.use(authenticate(sql));

@@ -1,10 +1,20 @@
 // Environment parsed and validated once; only the entry point calls loadConfig().
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { TILE_CRS } from '../shared/geo.ts';
 
 const bool = z.enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no']).transform((v) => ['true', '1', 'on', 'yes'].includes(v));
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+/** Addresses, CIDR ranges or proxy-addr's names (loopback, linklocal, uniquelocal); each checked by proxy-addr itself. */
+const proxyList = list.superRefine((items, ctx) => {
+  for (const item of items) {
+    try { proxyaddr.compile([item]); } catch {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not an IP address, a CIDR range (10.0.0.0/8), loopback, linklocal or uniquelocal` });
+    }
+  }
+});
+const minutes = (max: number) => z.coerce.number().int().min(1).max(max);
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -31,6 +41,14 @@ const schema = z.object({
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(0).max(100_000).default(20),
   MAX_SOCKETS_PER_DISPLAY: z.coerce.number().int().min(0).max(100_000).default(20),
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  TRUSTED_PROXIES: proxyList.default([]),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+  LOGIN_WINDOW_MIN: minutes(24 * 60).default(15),
+  LOGIN_BLOCK_MIN: minutes(24 * 60).default(15),
+  PHOTO_MAX_MB: z.coerce.number().min(0.1).max(50).default(8),
+  PHOTO_MAX_MEGAPIXELS: z.coerce.number().min(0.1).max(268).default(24),
+  PHOTO_MAX_PER_TICKET: z.coerce.number().int().min(1).max(1000).default(12),
 });
 
 export interface Config {
@@ -61,6 +79,17 @@ export interface Config {
   maxSocketsPerUser: number;
   maxSocketsPerDisplay: number;
   maxSocketsPerAddress: number;
+  /** Peers whose X-Forwarded-For / X-Forwarded-Proto count (proxy-addr syntax); empty = none, the socket's peer is the client. */
+  trustedProxies: string[];
+  /** Failed sign-ins per account and per client address within `loginWindowMin`, then refused for `loginBlockMin`. */
+  loginAttemptsPerAccount: number;
+  loginAttemptsPerAddress: number;
+  loginWindowMin: number;
+  loginBlockMin: number;
+  /** Uploaded photos: largest body, largest decoded image, most photos on one ticket. */
+  photoMaxBytes: number;
+  photoMaxPixels: number;
+  photoMaxPerTicket: number;
 }
 
 /** Parses the environment; a bad value throws an Error whose message names the variable and the reason. */
@@ -80,6 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offerTimeoutS: e.OFFER_TIMEOUT_S, locationRetentionDays: e.LOCATION_RETENTION_DAYS, sessionTtlHours: e.SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE, metricsToken: e.METRICS_TOKEN ?? null,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER, maxSocketsPerDisplay: e.MAX_SOCKETS_PER_DISPLAY, maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+    trustedProxies: e.TRUSTED_PROXIES, loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
+    loginAttemptsPerAddress: e.LOGIN_ATTEMPTS_PER_ADDRESS, loginWindowMin: e.LOGIN_WINDOW_MIN, loginBlockMin: e.LOGIN_BLOCK_MIN,
+    photoMaxBytes: Math.round(e.PHOTO_MAX_MB * 1024 * 1024), photoMaxPixels: Math.round(e.PHOTO_MAX_MEGAPIXELS * 1_000_000),
+    photoMaxPerTicket: e.PHOTO_MAX_PER_TICKET,
   };
 }
 

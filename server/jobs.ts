@@ -3,6 +3,7 @@ import type { Deps } from './http/types.ts';
 import { emitSlaTransitions } from './live/clock.ts';
 import { expireOffers } from './dispatch/expiry.ts';
 import { sweepUndispatched } from './dispatch/sweep.ts';
+import { purgeExpiredLimits } from './limits/limits.ts';
 
 const JOB_LOCK = 727003;
 const TICK_MS = 1000;
@@ -36,6 +37,7 @@ export function createJobs(deps: Deps): Jobs {
           await sql`DELETE FROM positions WHERE at < now() - make_interval(days => ${config.locationRetentionDays})`;
           await sql`DELETE FROM changes WHERE at < now() - interval '1 hour'`;
           await sql`DELETE FROM sessions WHERE expires_at < now()`;
+          await purgeExpiredLimits(sql);
         }
       } finally {
         await conn`SELECT pg_advisory_unlock(${JOB_LOCK})`;
