@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { loadConfig } from '../server/config.ts';
 import { addressKey, clientAddress, clientProtocol } from '../server/http/client-address.ts';
 import { io as ioClient } from 'socket.io-client';
-import { startTestServer, waitFor, type LiveClient } from './helpers/server.ts';
+import { startTestServer, waitFor, type LiveClient, type TestServer } from './helpers/server.ts';
 
 const P = suite('proxies');
 
@@ -46,6 +46,25 @@ P('a Socket.IO handshake gets the same answer as HTTP', async () => {
         assert.equal(seen, [expected]);
       } finally { sock.close(); }
     } finally { await s.close(); }
+  }
+});
+
+P('the per-address socket cap counts the client behind a trusted proxy, and a forged header elsewhere changes nothing', async () => {
+  const connects = (s: TestServer, cookie: string, xff: string) => new Promise<string>((resolve) => {
+    const sock: LiveClient = ioClient(s.url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie, 'x-forwarded-for': xff } });
+    sock.on('live:snapshot', () => resolve('connected'));
+    sock.on('connect_error', (e) => { resolve(e.message.split(':')[0]); sock.close(); });
+    opened.push(sock);
+  });
+  const opened: LiveClient[] = [];
+  for (const [trustedProxies, second] of [[['loopback'], 'connected'], [[], 'rate_limited']] as const) {
+    const s = await startTestServer({ config: { trustedProxies: [...trustedProxies], maxSocketsPerAddress: 1 } });
+    try {
+      const cookie = await s.login('duty');
+      assert.is(await connects(s, cookie, '203.0.113.1'), 'connected');
+      assert.is(await connects(s, cookie, '203.0.113.2'), second, `trusted: ${trustedProxies.join()}`);
+      assert.is(await connects(s, cookie, '203.0.113.1'), 'rate_limited');
+    } finally { for (const o of opened.splice(0)) o.close(); await s.close(); }
   }
 });
 

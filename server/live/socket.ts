@@ -8,6 +8,7 @@ import { encodeSnapshot, type PackedSnapshot } from '../../shared/snapshot-codec
 import { scopeOf, toMe, type Principal } from '../auth/principal.ts';
 import { cookieValue, principalFromDisplayToken, principalFromSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { toAppError } from '../http/errors.ts';
+import { addressKey, clientAddress } from '../http/client-address.ts';
 import { setDuty } from '../responders/duty.ts';
 import type { PositionIngest } from '../locations/ingest.ts';
 import { socketBoundary, type EventHandlers, type LiveSocket } from './boundary.ts';
@@ -85,7 +86,8 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
     try {
       const p = await principalFromHandshake(deps, socket.handshake.headers, socket.handshake.auth ?? {});
       if (!p) return next(new Error('unauthorized: sign in or use a display link'));
-      const address = socket.handshake.address;
+      // The client behind TRUSTED_PROXIES (not the proxy), an IPv6 client by its /64: the same key the sign-in limit uses.
+      const address = addressKey(clientAddress(socket.request, config));
       const rooms = io.of('/').adapter.rooms;
       for (const [room, max, what] of capRooms(p, address, config)) {
         if ((rooms.get(room)?.size ?? 0) >= max) return next(new Error(`rate_limited: too many live connections ${what} (at most ${max})`));
