@@ -4,8 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
-import sharp, { type Metadata } from 'sharp';
-import { fileTypeFromBuffer } from 'file-type';
+import type { Metadata } from 'sharp';
 import { AppError } from '../../shared/errors.ts';
 import type { Config } from '../config.ts';
 
@@ -21,6 +20,8 @@ export type PhotoLimits = Pick<Config, 'photoMaxBytes' | 'photoMaxPixels'>;
 export interface CleanPhoto { bytes: Buffer; contentType: PhotoType; width: number; height: number }
 
 const names = 'JPEG, PNG or WebP';
+// Loaded on the first photo, not at start: libvips is ~0.5 s of a restart that screens are waiting on.
+const libs = () => Promise.all([import('sharp'), import('file-type')]).then(([s, f]) => ({ sharp: s.default, fileTypeFromBuffer: f.fileTypeFromBuffer }));
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
 
 /**
@@ -56,6 +57,7 @@ export function refuseUnreadBody(ctx: Context) {
 export async function cleanPhoto(bytes: Buffer, limits: PhotoLimits): Promise<CleanPhoto> {
   if (bytes.length === 0) throw new AppError('bad_request', 'photo is empty');
   if (bytes.length > limits.photoMaxBytes) throw new AppError('too_large', `photo is ${mb(bytes.length)}; at most ${mb(limits.photoMaxBytes)}`);
+  const { sharp, fileTypeFromBuffer } = await libs();
   const sniffed = await fileTypeFromBuffer(bytes);
   const format = sniffed && BY_MIME.get(sniffed.mime);
   if (!format) {
