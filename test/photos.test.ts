@@ -165,6 +165,7 @@ function headersOnly(url: string, headers: Record<string, string>, what: string,
     // A connection of its own (agent: false): a body that is never sent must not leave a pooled connection half-used.
     const r = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'image/jpeg', 'content-length': '900000', ...headers } }, (res) => {
       res.resume();
+      // Node closes a connection whose request body was left unread, rather than read and discard it.
       assert.is(res.headers.connection, 'close', `${what}: the server closes the connection instead of draining the body`);
       resolve(res.statusCode!);
       r.destroy();
@@ -181,7 +182,8 @@ P('an upload by someone who may not add the photo is refused before its body is 
   assert.is(await headersOnly(url, { cookie: ctx.leader }, 'a grid leader of another community'), 403);
   const r = await responderIn(ctx.s.sql, (await gridByCode(ctx.s.sql, '01-2')).id);
   assert.is(await headersOnly(`${ctx.s.url}/api/tickets/${ctx.mine}/photos`, { cookie: await ctx.s.login(r.username) }, 'a responder not on the ticket'), 403);
-  assert.is(await headersOnly(url, { authorization: `Display ${ctx.s.displayToken}` }, 'a wall screen'), 403);
+  // A wall-screen link reads only the live stream: over REST it is nobody.
+  assert.is(await headersOnly(url, { authorization: `Display ${ctx.s.displayToken}` }, 'a wall screen'), 401);
   assert.is(await headersOnly(url, {}, 'signed out'), 401);
   assert.is(await headersOnly(`${ctx.s.url}/api/tickets/999999/photos`, { cookie: ctx.duty }, 'no such ticket'), 404);
   assert.is((await storedPhotos(ctx, ctx.theirs)).length, 0);

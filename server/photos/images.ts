@@ -45,14 +45,6 @@ export async function readPhotoBody(req: IncomingMessage, limits: PhotoLimits): 
   return cleanPhoto(bytes, limits);
 }
 
-/**
- * After an upload was answered without reading all of its body (refused first, or over the size limit): close the
- * connection rather than let Node read and discard up to the whole upload to keep it alive.
- */
-export function refuseUnreadBody(ctx: Context) {
-  if (!ctx.req.complete) ctx.set('Connection', 'close');
-}
-
 /** Checks and re-encodes image bytes: 400 empty, 415 not a JPEG/PNG/WebP image, 413 too many pixels. */
 export async function cleanPhoto(bytes: Buffer, limits: PhotoLimits): Promise<CleanPhoto> {
   if (bytes.length === 0) throw new AppError('bad_request', 'photo is empty');

@@ -12,7 +12,7 @@ import { applyAction } from './lifecycle.ts';
 import type { ActionBody } from './effects.ts';
 import { listTickets, revealPhone, ticketDetail } from './queries.ts';
 import { addPhoto, readStoredPhoto } from './photos.ts';
-import { readPhotoBody, refuseUnreadBody, sendPhoto } from '../photos/images.ts';
+import { readPhotoBody, sendPhoto } from '../photos/images.ts';
 import { rateTicket } from './rating.ts';
 
 /** URL segment → action: `department-accept` reads better in a URL than the enum's underscore. */
@@ -56,7 +56,7 @@ export function ticketRoutes(deps: Deps): Route[] {
         const body = await addPhoto(sql, p, id, {
           idempotencyKey: idempotencyKey(ctx.get('idempotency-key')), maxPerTicket: config.photoMaxPerTicket,
           readBody: () => readPhotoBody(ctx.req, config),
-        }).finally(() => refuseUnreadBody(ctx));
+        });
         ctx.status = 201;
         ctx.body = body;
       },
