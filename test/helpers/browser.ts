@@ -57,7 +57,14 @@ export async function ensureClientBuilt(): Promise<void> {
   const sources = Math.max(newest(path.join(root, 'client')), newest(path.join(root, 'shared')));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const { build } = await import('vite');
-  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite sets NODE_ENV=production in this process when it is unset; servers that later suites spawn would inherit it
+  // (and refuse the demo database as production does).
+  const nodeEnv = process.env.NODE_ENV;
+  try {
+    await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV; else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 /**
