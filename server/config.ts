@@ -43,6 +43,7 @@ const schema = z.object({
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   TRUSTED_PROXIES: proxyList.default([]),
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_ATTEMPTS_PER_ACCOUNT_TOTAL: z.coerce.number().int().min(1).max(100_000).default(100),
   LOGIN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   LOGIN_WINDOW_MIN: minutes(24 * 60).default(15),
   LOGIN_BLOCK_MIN: minutes(24 * 60).default(15),
@@ -82,7 +83,10 @@ export interface Config {
   /** Peers whose X-Forwarded-For / X-Forwarded-Proto count (proxy-addr syntax); empty = none, the socket's peer is the client. */
   trustedProxies: string[];
   /** Failed sign-ins per account and per client address within `loginWindowMin`, then refused for `loginBlockMin`. */
+  /** Failed sign-ins at one account from one client address. */
   loginAttemptsPerAccount: number;
+  /** Failed sign-ins at one account from all addresses together. */
+  loginAttemptsPerAccountTotal: number;
   loginAttemptsPerAddress: number;
   loginWindowMin: number;
   loginBlockMin: number;
@@ -109,7 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offerTimeoutS: e.OFFER_TIMEOUT_S, locationRetentionDays: e.LOCATION_RETENTION_DAYS, sessionTtlHours: e.SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE, metricsToken: e.METRICS_TOKEN ?? null,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER, maxSocketsPerDisplay: e.MAX_SOCKETS_PER_DISPLAY, maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
-    trustedProxies: e.TRUSTED_PROXIES, loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
+    trustedProxies: e.TRUSTED_PROXIES, loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT, loginAttemptsPerAccountTotal: e.LOGIN_ATTEMPTS_PER_ACCOUNT_TOTAL,
     loginAttemptsPerAddress: e.LOGIN_ATTEMPTS_PER_ADDRESS, loginWindowMin: e.LOGIN_WINDOW_MIN, loginBlockMin: e.LOGIN_BLOCK_MIN,
     photoMaxBytes: Math.round(e.PHOTO_MAX_MB * 1024 * 1024), photoMaxPixels: Math.round(e.PHOTO_MAX_MEGAPIXELS * 1_000_000),
     photoMaxPerTicket: e.PHOTO_MAX_PER_TICKET,

@@ -12,7 +12,7 @@ import { serverOn, startTestServer, type TestServer } from './helpers/server.ts'
 
 const TOKEN = 'limits-test-metrics-token';
 // Behind a trusted proxy on loopback, so each test can speak for its own client address through X-Forwarded-For.
-const CONFIG = { metricsToken: TOKEN, trustedProxies: ['loopback'], loginAttemptsPerAccount: 3, loginAttemptsPerAddress: 6, loginWindowMin: 15, loginBlockMin: 15 };
+const CONFIG = { metricsToken: TOKEN, trustedProxies: ['loopback'], loginAttemptsPerAccount: 3, loginAttemptsPerAccountTotal: 3, loginAttemptsPerAddress: 6, loginWindowMin: 15, loginBlockMin: 15 };
 
 const L = suite<{ s: TestServer }>('limits');
 L.before(async (ctx) => { ctx.s = await startTestServer({ config: CONFIG }); });
@@ -47,6 +47,20 @@ L('a fourth wrong guess at one account is refused with 429, Retry-After and a cl
   const right = await attempt(s, 'leader02', 'demo1234', '198.51.100.3');
   assert.is(right.status, 429);
   assert.is(await passwordChecks(s) - before, 3, 'the refused attempts never reached argon2');
+});
+
+L('guessing at an account from one address does not lock it for everyone else until the total across addresses is reached', async () => {
+  const s = await startTestServer({ config: { ...CONFIG, loginAttemptsPerAccount: 3, loginAttemptsPerAccountTotal: 7 } });
+  try {
+    for (let i = 0; i < 3; i++) assert.is((await attempt(s, 'duty', `wrong-${i}`, '198.51.100.50')).status, 401);
+    assert.is((await attempt(s, 'duty', 'wrong-3', '198.51.100.50')).status, 429, 'that address is stopped');
+    assert.is((await attempt(s, 'duty', 'demo1234', '203.0.113.50')).status, 200, 'duty staff in the office still sign in');
+    // Spread over many addresses, the account's total still stops the guessing.
+    for (let i = 0; i < 7; i++) assert.is((await attempt(s, 'leader05', `w${i}`, `198.51.100.${60 + i}`)).status, 401);
+    assert.is((await attempt(s, 'leader05', 'w7', '198.51.100.90')).status, 429);
+  } finally {
+    await s.close();
+  }
 });
 
 L('a successful sign-in clears the account\'s failures', async ({ s }) => {

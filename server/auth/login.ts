@@ -9,9 +9,10 @@ import { dummyHash, verifyPassword } from './passwords.ts';
 export interface Credentials { username: string; password: string }
 
 /**
- * Returns `check(credentials, clientAddress) → user id`. Every attempt is counted up front, atomically, against its
- * account and its client address (so parallel guesses cannot slip past the limit together); a right password gives
- * the address its count back and clears the account's. Wrong is 401, over a limit 429 with Retry-After.
+ * Returns `check(credentials, clientAddress) → user id`. Every attempt is counted up front, atomically (so parallel
+ * guesses cannot slip past a limit together), against its client address, its account from that address, and its
+ * account from everywhere; a right password gives the address its count back and clears the account's. Wrong is
+ * 401, over a limit 429 with Retry-After.
  */
 export function createSignIn({ sql, limits, metrics }: Pick<Deps, 'sql' | 'limits' | 'metrics'>) {
   const checks = new Counter({
@@ -22,13 +23,16 @@ export function createSignIn({ sql, limits, metrics }: Pick<Deps, 'sql' | 'limit
     const address = addressKey(clientAddress);
     // One after the other: a client refused by its address does not also count against the account it tried.
     await limits.consume('login_address', address);
-    await limits.consume('login_account', body.username);
+    await limits.consume('login_account', `${body.username}@${address}`);
+    await limits.consume('login_account_total', body.username);
     const [user] = await sql<{ id: string; password_hash: string; disabled: boolean }[]>`
       SELECT id, password_hash, disabled FROM users WHERE username = ${body.username}`;
     const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), body.password);
     checks.inc({ result: user && ok ? 'ok' : 'wrong' });
     if (!user || !ok) throw new AppError('unauthorized', 'wrong username or password');
-    await Promise.all([limits.reset('login_account', body.username), limits.refund('login_address', address)]);
+    await Promise.all([
+      limits.reset('login_account', `${body.username}@${address}`), limits.reset('login_account_total', body.username), limits.refund('login_address', address),
+    ]);
     if (user.disabled) throw new AppError('forbidden', 'this account is disabled');
     return user.id;
   };

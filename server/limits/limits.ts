@@ -33,9 +33,17 @@ const signInMessage = (s: number) => `登录尝试过多，请 ${minutes(s)} 分
 /** Every limit of the product, by name: the one place to read what is limited, how much, and from which setting. */
 export function limitTable(c: Config) {
   return {
-    /** Failed sign-ins per account (a success clears it): guessing one account's password from many addresses. */
+    /**
+     * Failed sign-ins at one account from one client address (a success clears it): someone guessing one password.
+     * Keyed by address too, so that guessing at `duty` from somewhere does not lock duty staff out in the office.
+     */
     login_account: {
       points: c.loginAttemptsPerAccount, windowS: c.loginWindowMin * 60, blockS: c.loginBlockMin * 60,
+      whenStoreFails: 'closed', message: signInMessage,
+    },
+    /** Failed sign-ins at one account from all addresses (a success clears it): guessing one password from many. */
+    login_account_total: {
+      points: c.loginAttemptsPerAccountTotal, windowS: c.loginWindowMin * 60, blockS: c.loginBlockMin * 60,
       whenStoreFails: 'closed', message: signInMessage,
     },
     /** Failed sign-ins per client address (a success gives its one back): one client guessing many accounts. */
