@@ -41,6 +41,8 @@ const schema = z.object({
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(0).max(100_000).default(20),
   MAX_SOCKETS_PER_DISPLAY: z.coerce.number().int().min(0).max(100_000).default(20),
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  LIVE_CONNECTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
+  LIVE_CONNECTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(1200),
   TRUSTED_PROXIES: proxyList.default([]),
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_ATTEMPTS_PER_ACCOUNT_TOTAL: z.coerce.number().int().min(1).max(100_000).default(100),
@@ -80,6 +82,9 @@ export interface Config {
   maxSocketsPerUser: number;
   maxSocketsPerDisplay: number;
   maxSocketsPerAddress: number;
+  /** Live handshakes per account or wall link, and per client address, per minute, across instances (0 = no limit). */
+  liveConnectsPerMinute: number;
+  liveConnectsPerAddressPerMinute: number;
   /** Peers whose X-Forwarded-For / X-Forwarded-Proto count (proxy-addr syntax); empty = none, the socket's peer is the client. */
   trustedProxies: string[];
   /** Failed sign-ins per account and per client address within `loginWindowMin`, then refused for `loginBlockMin`. */
@@ -113,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offerTimeoutS: e.OFFER_TIMEOUT_S, locationRetentionDays: e.LOCATION_RETENTION_DAYS, sessionTtlHours: e.SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE, metricsToken: e.METRICS_TOKEN ?? null,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER, maxSocketsPerDisplay: e.MAX_SOCKETS_PER_DISPLAY, maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+    liveConnectsPerMinute: e.LIVE_CONNECTS_PER_MINUTE, liveConnectsPerAddressPerMinute: e.LIVE_CONNECTS_PER_ADDRESS_PER_MINUTE,
     trustedProxies: e.TRUSTED_PROXIES, loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT, loginAttemptsPerAccountTotal: e.LOGIN_ATTEMPTS_PER_ACCOUNT_TOTAL,
     loginAttemptsPerAddress: e.LOGIN_ATTEMPTS_PER_ADDRESS, loginWindowMin: e.LOGIN_WINDOW_MIN, loginBlockMin: e.LOGIN_BLOCK_MIN,
     photoMaxBytes: Math.round(e.PHOTO_MAX_MB * 1024 * 1024), photoMaxPixels: Math.round(e.PHOTO_MAX_MEGAPIXELS * 1_000_000),

@@ -51,6 +51,19 @@ export function limitTable(c: Config) {
       points: c.loginAttemptsPerAddress, windowS: c.loginWindowMin * 60, blockS: c.loginBlockMin * 60,
       whenStoreFails: 'closed', message: signInMessage,
     },
+    /**
+     * Live handshakes per account or wall link, and per client address, across instances: each costs a snapshot
+     * read, so a client reconnecting in a loop is slowed down however many instances it spreads over. The caps on
+     * open connections (MAX_SOCKETS_PER_*) are per instance. Open when the database is away: live data needs it anyway.
+     */
+    live_connect: {
+      points: c.liveConnectsPerMinute, windowS: 60, blockS: 60, whenStoreFails: 'open',
+      message: (s: number) => `rate_limited: 连接过于频繁，请 ${s} 秒后再试 · too many live connections, try again in ${s} s`,
+    },
+    live_connect_address: {
+      points: c.liveConnectsPerAddressPerMinute, windowS: 60, blockS: 60, whenStoreFails: 'open',
+      message: (s: number) => `rate_limited: 连接过于频繁，请 ${s} 秒后再试 · too many live connections from this address, try again in ${s} s`,
+    },
   } satisfies Record<string, LimitSpec>;
 }
 export type LimitName = keyof ReturnType<typeof limitTable>;
@@ -110,6 +123,7 @@ export function createLimits<N extends string>({ sql, log, registry }: LimitsDep
   /** Runs `op` on the shared store; on a store failure, on this instance's memory (open) or not at all (closed). */
   async function run(name: N, op: (l: RateLimiterAbstract) => Promise<unknown>, refuseWhenClosed: boolean) {
     const l = limiters.get(name)!;
+    if (l.spec.points <= 0) return; // a limit set to 0 is switched off
     try {
       await op(l.store);
     } catch (err) {

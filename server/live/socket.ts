@@ -92,6 +92,9 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
       for (const [room, max, what] of capRooms(p, address, config)) {
         if ((rooms.get(room)?.size ?? 0) >= max) return next(new Error(`rate_limited: too many live connections ${what} (at most ${max})`));
       }
+      // Handshakes per minute, counted across instances: each one costs a snapshot read.
+      await deps.limits.consume('live_connect_address', address);
+      await deps.limits.consume('live_connect', p.kind === 'user' ? `user:${p.userId}` : `display:${p.displayTokenId}`);
       principals.set(socket, p);
       socket.data = {
         userId: p.kind === 'user' ? p.userId : null, sessionId: p.kind === 'user' ? p.sessionId : null,
@@ -100,7 +103,8 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
       };
       next();
     } catch (err) {
-      next(new Error(toAppError(err, log).code === 'unavailable' ? 'unavailable: database unreachable' : 'internal error'));
+      const e = toAppError(err, log);
+      next(new Error(e.code === 'rate_limited' ? e.message : e.code === 'unavailable' ? 'unavailable: database unreachable' : 'internal error'));
     }
   });
 
