@@ -42,9 +42,9 @@ async function httpLoop(base: string, perSecond: number) {
     i++;
     const req = i % 3 === 0
       ? fetch(`${base}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"category":' })
-      // Guesses at a real account other than the one the normal client signs in with (guessing `duty` would block
-      // `duty` for everyone: the per-account limit's price, see README › Limits), from an address of its own.
-      : fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.66' }, body: JSON.stringify({ username: i % 2 ? 'leader02' : `guess${i}`, password: `wrong-${i}` }) });
+      // Guesses at the very account the normal client signs in with, from an address of its own: the limits stop this
+      // address, not duty staff elsewhere (README › Limits).
+      : fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.66' }, body: JSON.stringify({ username: i % 2 ? 'duty' : `guess${i}`, password: `wrong-${i}` }) });
     httpSent++;
     req.then((r) => { count(`http:${r.status}`); return r.arrayBuffer(); }).catch(() => count('http:error'));
     await new Promise((r) => setTimeout(r, Math.max(0, interval - (Date.now() - start))));
