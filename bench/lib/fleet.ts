@@ -64,7 +64,7 @@ export class Responders {
     let from = 0;
     const rs = await Promise.all(this.workers.map((w, k) => {
       const mine = responders.slice(from, (from += parts[k]));
-      return w.call<{ ok: number; failed: number; ms: number }>('connect', { url: at(k), responders: mine, concurrency: concurrencyPerProc });
+      return w.call<{ ok: number; failed: number; ms: number }>('connect', { url: at(k), responders: mine, concurrency: concurrencyPerProc }, 1_800_000);
     }));
     return { ok: rs.reduce((s, r) => s + r.ok, 0), failed: rs.reduce((s, r) => s + r.failed, 0), ms: Math.max(...rs.map((r) => r.ms)) };
   }
