@@ -110,7 +110,7 @@ async function main() {
     const rss0 = serverRss();
     log(`connecting ${opt.dashboards} dashboards (display token, street-office scope)`);
     let c0 = Date.now();
-    const dc = await dashboards.connect(urls, seed.displayToken, opt.dashboards, opt.quick ? 5 : 2);
+    const dc = await dashboards.connect(urls, seed.displayToken, opt.dashboards, 5);
     out.dashboards_connect = { ok: dc.ok, failed: dc.failed, total_s: (Date.now() - c0) / 1000, snapshot_p50_ms: quantile(dc.times, 50), snapshot_p99_ms: quantile(dc.times, 99), snapshot_bytes: dc.snapshotBytes };
     log(`  ${dc.ok} connected in ${((Date.now() - c0) / 1000).toFixed(1)} s, snapshot ${(dc.snapshotBytes / 1e6).toFixed(1)} MB, p50 ${quantile(dc.times, 50)} ms`);
     const rss1 = serverRss();
