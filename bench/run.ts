@@ -29,6 +29,8 @@ const { values: a } = parseArgs({
     grids: { type: 'string' }, 'city-responders': { type: 'string' }, 'open-tickets': { type: 'string' },
     'dashboard-procs': { type: 'string' }, 'responder-procs': { type: 'string' }, 'raw-seconds': { type: 'string' },
     'skip-raw': { type: 'boolean', default: false },
+    // The raw broadcast limit takes ~50 s: leave it out of an A/B series.
+    'skip-raw-broadcast': { type: 'boolean', default: false },
     // Server instances sharing the database (cluster adapter); clients are spread over them.
     instances: { type: 'string' },
     // Capacity curve of ours and of the raw pipeline: these rates (comma-separated; 0 = none) instead of the profile's.
@@ -184,7 +186,7 @@ async function main() {
       out.raw_pipeline_updates_per_s = pipe.raw_pipeline_updates_per_s;
       out.raw_pipeline_p50_ms = pipe.at_main_rate?.p50_ms ?? null;
       out.raw_pipeline_p99_ms = pipe.at_main_rate?.p99_ms ?? null;
-      if (prof.rawBroadcast) {
+      if (prof.rawBroadcast && !a['skip-raw-broadcast']) {
         log(`raw broadcast: plain Socket.IO to ${opt.dashboards} dashboards, batches every 100 ms`);
         const rawSteps = [2000, 5000, 10_000, 15_000, 20_000, 30_000, 40_000, 60_000, 80_000];
         const raw = await rawBroadcastPhase({ dashboards }, { dashboards: opt.dashboards, responders: opt.responders, steps: rawSteps, log });
