@@ -47,12 +47,12 @@ const FULL: Record<ProfileName, Profile> = {
 
 const QUICK: Record<ProfileName, Partial<Profile>> = {
   city: {
-    dashboards: 5, responders: 100, rate: 20, windowS: 2, warmupS: 2, grids: 150, cityResponders: 1000, openTickets: 300,
-    ticketRate: 2, burstCount: 5, burstEveryS: 2, ticketSeconds: 2, ticketPositions: 20, dashboardProcs: 2, responderProcs: 1, rawSeconds: 0.5,
+    dashboards: 5, responders: 100, rate: 20, windowS: 2, warmupS: 2, grids: 60, cityResponders: 300, openTickets: 100,
+    ticketRate: 2, burstCount: 5, burstEveryS: 2, ticketSeconds: 2, ticketPositions: 20, dashboardProcs: 2, responderProcs: 1, rawSeconds: 0,
   },
   stress: {
-    dashboards: 5, responders: 100, rate: 1000, windowS: 2, warmupS: 1, grids: 150, cityResponders: 1000, openTickets: 300,
-    ticketRate: 5, ticketSeconds: 2, ticketPositions: 500, steps: [500], rawBroadcast: false, dashboardProcs: 2, responderProcs: 1, rawSeconds: 0.5,
+    dashboards: 5, responders: 100, rate: 1000, windowS: 2, warmupS: 1, grids: 60, cityResponders: 300, openTickets: 100,
+    ticketRate: 5, ticketSeconds: 2, ticketPositions: 500, steps: [500], rawBroadcast: false, dashboardProcs: 2, responderProcs: 1, rawSeconds: 0,
   },
 };
 

@@ -82,10 +82,12 @@ async function main() {
     log(`seeded ${opt.grids} grids, ${opt.cityResponders} responders, ${opt.openTickets} open tickets in ${(seed.ms / 1000).toFixed(1)} s`);
     out.seed_s = seed.ms / 1000;
 
-    log(`raw batched insert: ${opt.rawSeconds} s of 1,000-row transactions`);
-    const rawInsert = await rawBatchedInsert(db.url, seed.responders.map((r) => r.id), opt.rawSeconds);
-    out.raw_batched_insert_rows_per_s = rawInsert.rows_per_s;
-    out.raw_insert = rawInsert;
+    if (opt.rawSeconds > 0) {
+      log(`raw batched insert: ${opt.rawSeconds} s of 1,000-row transactions`);
+      const rawInsert = await rawBatchedInsert(db.url, seed.responders.map((r) => r.id), opt.rawSeconds);
+      out.raw_batched_insert_rows_per_s = rawInsert.rows_per_s;
+      out.raw_insert = rawInsert;
+    }
     await settleDatabase(db.sql);
 
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gridops-bench-data-'));
@@ -123,10 +125,10 @@ async function main() {
     out.responders_connect = { ok: rc.ok, failed: rc.failed, total_s: (Date.now() - c0) / 1000 };
     log(`  ${rc.ok} connected in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
     // What a connected socket costs the server while nothing streams: memory, and CPU for pings and timers.
-    await sleep(opt.quick ? 500 : 2000);
+    await sleep(opt.quick ? 200 : 2000);
     const idle = cpuMeter(() => servers.reduce((sum, s) => sum + cpuSeconds(s.pid), 0));
     idle.start();
-    await sleep(opt.quick ? 1000 : 5000);
+    await sleep(opt.quick ? 500 : 5000);
     out.per_socket = {
       dashboard_rss_kb: dc.ok ? Math.round(((rss1 - rss0) * 1024) / dc.ok) : null,
       phone_rss_kb: rc.ok ? Math.round(((serverRss() - rss1) * 1024) / rc.ok) : null,
