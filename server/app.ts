@@ -33,6 +33,7 @@ import { originAllowed } from './http/origin.ts';
 import { createPositionIngest, type PositionIngest } from './locations/ingest.ts';
 import { createJobs } from './jobs.ts';
 import { createLimits, limitTable } from './limits/limits.ts';
+import { ensurePositionPartitions } from './locations/partitions.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -109,6 +110,8 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   return {
     server, io, deps, routes, ingest,
     async start() {
+      // Before the first position is taken: today's and tomorrow's partitions, whatever the job did or did not do.
+      await ensurePositionPartitions(sql, config.locationPartitionTz);
       await stream.start();
       ingest.start();
       jobs.start();

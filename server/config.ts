@@ -5,6 +5,10 @@ import { z } from 'zod';
 import { TILE_CRS } from '../shared/geo.ts';
 
 const bool = z.enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no']).transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+/** An IANA zone name both Node (ICU) and PostgreSQL know; Intl throws RangeError for an unknown one. */
+function validZone(zone: string) {
+  try { new Intl.DateTimeFormat('en', { timeZone: zone }); return /^[A-Za-z_+\-/0-9]+$/.test(zone); } catch { return false; }
+}
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 /** Addresses, CIDR ranges or proxy-addr's names (loopback, linklocal, uniquelocal); each checked by proxy-addr itself. */
 const proxyList = list.superRefine((items, ctx) => {
@@ -34,6 +38,7 @@ const schema = z.object({
   TILE_ATTRIBUTION: z.string().optional(),
   OFFER_TIMEOUT_S: z.coerce.number().int().min(10).max(3600).default(120),
   LOCATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  LOCATION_PARTITION_TZ: z.string().refine(validZone, 'must be an IANA time zone such as Asia/Shanghai or UTC').default('Asia/Shanghai'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
@@ -73,6 +78,8 @@ export interface Config {
   tileAttribution: string | null;
   offerTimeoutS: number;
   locationRetentionDays: number;
+  /** Position history is partitioned by the local day of this zone. */
+  locationPartitionTz: string;
   sessionTtlHours: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   dbPoolSize: number;
@@ -115,7 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT ?? null, simulate: e.SIMULATE ?? !e.DATABASE_URL, seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     production: e.NODE_ENV === 'production', allowDemoAccounts: e.ALLOW_DEMO_ACCOUNTS, publicUrl: e.PUBLIC_URL ?? null,
     allowedOrigins: e.ALLOWED_ORIGINS, tileUrl: e.TILE_URL ?? null, tileCrs: e.TILE_CRS, tileAttribution: e.TILE_ATTRIBUTION ?? null,
-    offerTimeoutS: e.OFFER_TIMEOUT_S, locationRetentionDays: e.LOCATION_RETENTION_DAYS, sessionTtlHours: e.SESSION_TTL_HOURS,
+    offerTimeoutS: e.OFFER_TIMEOUT_S, locationRetentionDays: e.LOCATION_RETENTION_DAYS, locationPartitionTz: e.LOCATION_PARTITION_TZ,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
     logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE, metricsToken: e.METRICS_TOKEN ?? null,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER, maxSocketsPerDisplay: e.MAX_SOCKETS_PER_DISPLAY, maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     liveConnectsPerMinute: e.LIVE_CONNECTS_PER_MINUTE, liveConnectsPerAddressPerMinute: e.LIVE_CONNECTS_PER_ADDRESS_PER_MINUTE,

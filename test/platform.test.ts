@@ -1,9 +1,11 @@
 // Start-up concerns: migrations from an empty database, configuration errors, health and readiness.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import pino from 'pino';
 import { loadConfig, testConfig } from '../server/config.ts';
-import { migrate, migrationFiles } from '../server/db/migrate.ts';
+import { migrate, migrationFiles, migrationsDir } from '../server/db/migrate.ts';
 import { createApp } from '../server/app.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { assertNoDemoCredentials } from '../server/demo/guard.ts';
@@ -71,6 +73,13 @@ P('configuration: defaults, and bad values named with the reason', () => {
   assert.match(bad({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL=.*must start with postgres:\/\//);
   assert.match(bad({ TILE_URL: 'http://tiles/x.png' }), /TILE_URL.*\{z\}/);
   assert.match(bad({ TILE_CRS: 'bd09' }), /TILE_CRS/);
+  assert.match(bad({ LOCATION_PARTITION_TZ: 'Mars/Olympus' }), /LOCATION_PARTITION_TZ="Mars\/Olympus".*IANA/);
+  assert.is(loadConfig({ LOCATION_PARTITION_TZ: 'UTC' }).locationPartitionTz, 'UTC');
+});
+
+P('the migration that partitions position history uses the configured default zone for the days it makes', async () => {
+  const sql = await readFile(path.join(migrationsDir, '030_positions_partitioned.sql'), 'utf8');
+  assert.ok(sql.includes(`gridops_ensure_position_partitions('${loadConfig({}).locationPartitionTz}',`));
 });
 
 P('production mode refuses a database whose demo accounts still have the demo password, unless told', async () => {

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from './connect.ts';
 
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const LOCK = 727001;
 
 export async function migrationFiles(): Promise<string[]> {
-  return (await readdir(dir)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  return (await readdir(migrationsDir)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
 }
 
 export async function migrate(sql: Sql): Promise<string[]> {
@@ -19,7 +19,7 @@ export async function migrate(sql: Sql): Promise<string[]> {
     const done = new Set((await tx<{ name: string }[]>`SELECT name FROM schema_migrations`).map((r) => r.name));
     for (const file of await migrationFiles()) {
       if (done.has(file)) continue;
-      await tx.unsafe(await readFile(path.join(dir, file), 'utf8'));
+      await tx.unsafe(await readFile(path.join(migrationsDir, file), 'utf8'));
       await tx`INSERT INTO schema_migrations (name) VALUES (${file})`;
       applied.push(file);
     }
