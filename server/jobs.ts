@@ -4,10 +4,11 @@ import type { Deps } from './http/types.ts';
 import { emitSlaTransitions } from './live/clock.ts';
 import { expireOffers } from './dispatch/expiry.ts';
 import { sweepUndispatched } from './dispatch/sweep.ts';
+import { ADVISORY_LOCKS } from './db/locks.ts';
 import { purgeExpiredLimits } from './limits/limits.ts';
 import { dropExpiredPositionPartitions, ensurePositionPartitions } from './locations/partitions.ts';
 
-const JOB_LOCK = 727003;
+const JOB_LOCK = ADVISORY_LOCKS.jobs;
 const TICK_MS = 1000;
 /** Partitions ahead and retention: every minute (tomorrow's partition exists a day early, so a missed run is harmless). */
 const RETENTION_EVERY_MS = 60_000;

@@ -109,4 +109,27 @@ P('the embedded PostgreSQL names the cause when its port is taken', async () => 
   }
 });
 
+P('every advisory lock id in the code and the migrations is one of the listed ones, and no two uses share one', async () => {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { ADVISORY_LOCKS } = await import('../server/db/locks.ts');
+  const ids = Object.values(ADVISORY_LOCKS);
+  assert.is(new Set(ids).size, ids.length, 'distinct ids');
+  const root = new URL('../server/', import.meta.url);
+  const files: string[] = [];
+  const walk = async (dir: URL) => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(new URL(`${e.name}/`, dir));
+      else if (/\.(ts|sql)$/.test(e.name)) files.push(new URL(e.name, dir).pathname);
+    }
+  };
+  await walk(root);
+  for (const f of files) {
+    const text = await readFile(f, 'utf8');
+    for (const m of text.matchAll(/\b7270\d\d\b/g)) {
+      assert.ok((ids as readonly number[]).includes(Number(m[0])), `${f} uses advisory lock ${m[0]}, which server/db/locks.ts does not list`);
+      if (!f.endsWith('locks.ts')) assert.ok(f.endsWith('.sql'), `${f}: take the id from ADVISORY_LOCKS instead of writing ${m[0]}`);
+    }
+  }
+});
+
 P.run();

@@ -3,9 +3,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from './connect.ts';
+import { ADVISORY_LOCKS } from './locks.ts';
 
 export const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
-const LOCK = 727001;
+const LOCK = ADVISORY_LOCKS.migrate;
 
 export async function migrationFiles(): Promise<string[]> {
   return (await readdir(migrationsDir)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();

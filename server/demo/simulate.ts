@@ -15,8 +15,9 @@ import { rateTicket } from '../tickets/rating.ts';
 import { autoDispatchLater } from '../dispatch/auto.ts';
 import { CATEGORIES } from './data.ts';
 import { HOURLY_WEIGHT, pointInGrid, weighted } from './history.ts';
+import { ADVISORY_LOCKS } from '../db/locks.ts';
 
-const SIM_LOCK = 727004;
+const SIM_LOCK = ADVISORY_LOCKS.simulator;
 const TICK_MS = 2000;
 
 interface Walker { id: string; userId: string; lat: number; lng: number; speed: number; home: PolygonCoords; principal: UserPrincipal; nextReport: number; waypoint: { lat: number; lng: number } | null }

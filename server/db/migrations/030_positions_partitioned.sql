@@ -46,7 +46,7 @@ DECLARE
   nxt timestamptz;
   part text;
 BEGIN
-  PERFORM pg_advisory_xact_lock(727004);
+  PERFORM pg_advisory_xact_lock(727005);
   SELECT max(p.to_at) INTO hi FROM gridops_position_partitions() p;
   -- Before the highest bound everything is covered already; a gap left while no instance ran stays empty (positions
   -- older than a couple of minutes are refused at intake).
@@ -70,7 +70,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   p record;
 BEGIN
-  PERFORM pg_advisory_xact_lock(727004);
+  PERFORM pg_advisory_xact_lock(727005);
   FOR p IN SELECT * FROM gridops_position_partitions() WHERE to_at <= before ORDER BY to_at LOOP
     EXECUTE format('DROP TABLE %I', p.name);
     RETURN NEXT p.name;
