@@ -27,6 +27,8 @@ import { responderRoutes } from './responders/routes.ts';
 import { metricRoutes } from './metrics/routes.ts';
 import { dispatchRoutes } from './dispatch/routes.ts';
 import { displayRoutes } from './displays/routes.ts';
+import { residentRoutes } from './residents/routes.ts';
+import { attachTracking } from './residents/live.ts';
 import { createChangeStream } from './live/stream.ts';
 import { attachLive } from './live/socket.ts';
 import { originAllowed } from './http/origin.ts';
@@ -94,6 +96,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   const routes: Route[] = [
     ...healthRoutes(deps), ...opsMetricsRoutes(deps), ...authRoutes(deps), ...ticketRoutes(deps), ...gridRoutes(deps),
     ...catalogRoutes(deps), ...responderRoutes(deps), ...metricRoutes(deps), ...dispatchRoutes(deps), ...displayRoutes(deps),
+    ...residentRoutes(deps),
   ];
   const router = new Router<AppState>();
   mountRoutes(router, routes, deps);
@@ -102,7 +105,8 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   app.use(serveClient(distDir));
   handle = app.callback();
 
-  const stream = createChangeStream(deps);
+  const tracking = attachTracking(io, deps);
+  const stream = createChangeStream(deps, { onTickets: tracking.ticketsChanged });
   const ingest = createPositionIngest(deps);
   const jobs = createJobs(deps);
   attachLive(io, deps, ingest);

@@ -110,6 +110,8 @@ export interface PublicTicketView {
   mayAddPhotos: boolean;
   mayRate: boolean;
   rating: number | null;
+  /** Grows with every change of the ticket: a page keeps the view with the highest version it has seen. */
+  version: number;
   serverTime: string;
 }
 

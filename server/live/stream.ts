@@ -16,7 +16,8 @@ const READ_TIMEOUT_MS = 5000;
 
 export interface ChangeStream { start(): Promise<void>; stop(): Promise<void> }
 
-export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
+/** `onTickets`: the ids of tickets that changed in each delivered batch (the tracking pages follow them). */
+export function createChangeStream({ sql, io, log }: Deps, opts: { onTickets?: (ticketIds: string[]) => void } = {}): ChangeStream {
   let cursor = '0';
   let startCursor = '0';
   const roomCursor = new Map<string, string>();
@@ -87,6 +88,10 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
       const seq = changes[changes.length - 1].seq;
       io.local.to(room).emit('live:delta', { prev: roomCursor.get(room) ?? startCursor, seq, changes });
       roomCursor.set(room, seq);
+    }
+    if (opts.onTickets) {
+      const ids = new Set(rows.flatMap((r) => { const c = r.payload as Change; return c.kind === 'ticket' ? [c.ticket.id] : []; }));
+      if (ids.size) opts.onTickets([...ids]);
     }
     const offices = new Set(rows.filter((r) => r.payload.kind === 'ticket' || r.payload.kind === 'sla').map((r) => r.street_office_id));
     for (const so of offices) scheduleKpis(so);

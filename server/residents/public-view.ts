@@ -16,7 +16,7 @@ interface Row {
   category: string; name_zh: string; name_en: string; description: string; community_name: string; grid_name: string;
   community_phone: string | null; status: TicketStatus; channel: string; reported_at: Date; responded_at: Date | null;
   resolved_at: Date | null; response_target_s: number; rating: number | null; resident_rated_at: Date | null;
-  assignee_name: string | null; assignee_kind: ResponderKind | null; resident_photos: number;
+  assignee_name: string | null; assignee_kind: ResponderKind | null; resident_photos: number; version: number;
 }
 interface EventRow { at: Date; action: string; data: Record<string, unknown>; responder_name: string | null; responder_kind: ResponderKind | null }
 
@@ -87,7 +87,7 @@ export function mayAddPhotos(t: { status: TicketStatus; channel: string; reporte
 export async function publicTicketView(q: Q, ticketId: string): Promise<PublicTicketView> {
   const [t] = await q<Row[]>`
     SELECT t.category, c.name_zh, c.name_en, t.description, cm.name AS community_name, g.name AS grid_name, cm.phone AS community_phone,
-      t.status, t.channel, t.reported_at, t.responded_at, t.resolved_at, t.response_target_s, t.rating, t.resident_rated_at,
+      t.status, t.channel, t.version, t.reported_at, t.responded_at, t.resolved_at, t.response_target_s, t.rating, t.resident_rated_at,
       a.name AS assignee_name, a.kind AS assignee_kind,
       (SELECT count(*)::int FROM ticket_photos p WHERE p.ticket_id = t.id AND p.by_resident) AS resident_photos
     FROM tickets t JOIN categories c ON c.code = t.category JOIN grids g ON g.id = t.grid_id JOIN communities cm ON cm.id = g.community_id
@@ -116,6 +116,7 @@ export async function publicTicketView(q: Q, ticketId: string): Promise<PublicTi
     mayAddPhotos: mayAddPhotos(t),
     mayRate: mayRate(t),
     rating: t.rating,
+    version: t.version,
     serverTime: new Date().toISOString(),
   };
 }
