@@ -29,6 +29,9 @@ import { dispatchRoutes } from './dispatch/routes.ts';
 import { displayRoutes } from './displays/routes.ts';
 import { residentRoutes } from './residents/routes.ts';
 import { attachTracking } from './residents/live.ts';
+import { open311Routes } from './open311/routes.ts';
+import { open311AdminRoutes } from './open311/admin.ts';
+import { open311Errors } from './open311/format.ts';
 import { createChangeStream } from './live/stream.ts';
 import { attachLive } from './live/socket.ts';
 import { originAllowed } from './http/origin.ts';
@@ -93,10 +96,12 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   app.use(securityHeaders(config));
   app.use(errorBoundary(log));
   app.use(authenticate(sql));
+  // Open311 answers its own errors element (XML or JSON) under /open311/, inside the one error boundary.
+  app.use(open311Errors(log));
   const routes: Route[] = [
     ...healthRoutes(deps), ...opsMetricsRoutes(deps), ...authRoutes(deps), ...ticketRoutes(deps), ...gridRoutes(deps),
     ...catalogRoutes(deps), ...responderRoutes(deps), ...metricRoutes(deps), ...dispatchRoutes(deps), ...displayRoutes(deps),
-    ...residentRoutes(deps),
+    ...residentRoutes(deps), ...open311Routes(deps), ...open311AdminRoutes(deps),
   ];
   const router = new Router<AppState>();
   mountRoutes(router, routes, deps);

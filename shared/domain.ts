@@ -87,6 +87,11 @@ export function maskPhone(phone: string | null | undefined): string | null {
   return digits.slice(0, 3) + '****' + digits.slice(-4);
 }
 
+/** Phone numbers inside free text (a hotline note that quotes a number), each masked as maskPhone does. */
+export function maskPhonesIn(text: string): string {
+  return text.replace(/(?<!\d)(?:1[3-9]\d[ -]?\d{4}[ -]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)/g, (m) => maskPhone(m.replace(/[ -]/g, '')) ?? m);
+}
+
 /** Masks a personal name for shared screens: 张** . */
 export function maskName(name: string | null | undefined): string | null {
   if (!name) return null;
