@@ -29,6 +29,7 @@ import { dispatchRoutes } from './dispatch/routes.ts';
 import { displayRoutes } from './displays/routes.ts';
 import { residentRoutes } from './residents/routes.ts';
 import { attachTracking } from './residents/live.ts';
+import { posterRoutes } from './residents/posters.ts';
 import { open311Routes } from './open311/routes.ts';
 import { open311AdminRoutes } from './open311/admin.ts';
 import { open311Errors } from './open311/format.ts';
@@ -101,7 +102,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   const routes: Route[] = [
     ...healthRoutes(deps), ...opsMetricsRoutes(deps), ...authRoutes(deps), ...ticketRoutes(deps), ...gridRoutes(deps),
     ...catalogRoutes(deps), ...responderRoutes(deps), ...metricRoutes(deps), ...dispatchRoutes(deps), ...displayRoutes(deps),
-    ...residentRoutes(deps), ...open311Routes(deps), ...open311AdminRoutes(deps),
+    ...residentRoutes(deps), ...posterRoutes(deps), ...open311Routes(deps), ...open311AdminRoutes(deps),
   ];
   const router = new Router<AppState>();
   mountRoutes(router, routes, deps);

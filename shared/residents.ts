@@ -147,3 +147,16 @@ export interface PlaceAnswer {
   grid: { id: string; name: string; communityName: string } | null;
   nearest: PublicCommunity | null;
 }
+
+/** What the administrator's poster section and the poster page read: where a QR code points, and to what. */
+export interface PosterSheet {
+  /** The public address residents reach (PUBLIC_URL, else the address the administrator is using). */
+  baseUrl: string;
+  streetOffice: { id: string; name: string };
+  communities: Array<{ id: string; name: string; phone: string | null; grids: Array<{ id: string; name: string; code: string }> }>;
+  /** The commitment a poster promises: the longest response target of any category (it holds for all), in minutes. */
+  promiseMin: number;
+}
+/** The report page a poster's QR code opens: the place pre-set to that grid, or to that community. */
+export const posterTarget = (baseUrl: string, t: { grid: string } | { community: string }) =>
+  `${baseUrl.replace(/\/+$/, '')}/report?${'grid' in t ? `grid=${encodeURIComponent(t.grid)}` : `community=${encodeURIComponent(t.community)}`}`;
