@@ -2,8 +2,8 @@
 import { dictionary } from '../i18n/index.svelte.ts';
 
 const zh = {
-  title: '随手拍 · 身边事马上报',
-  subtitle: '网格员 10 分钟内响应',
+  title: '随手拍',
+  subtitle: '身边事马上报 · 网格员 10 分钟内响应',
   largeText: '大字',
   contrast: '高对比',
   langSwitch: 'EN',
@@ -70,7 +70,7 @@ const zh = {
 
 const en: Record<keyof typeof zh, string> = {
   title: 'Snap & report',
-  subtitle: 'A grid worker responds within 10 minutes',
+  subtitle: 'Tell us what you see · a grid worker responds within 10 minutes',
   largeText: 'Large text',
   contrast: 'High contrast',
   langSwitch: '中文',

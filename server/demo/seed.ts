@@ -35,9 +35,10 @@ export async function seedDemoIfEmpty(sql: Sql, opts: { historyDays?: number } =
     INSERT INTO street_offices (name, name_en, center_lat, center_lng) VALUES (${STREET_OFFICE.name}, ${STREET_OFFICE.nameEn}, ${STREET_OFFICE.lat}, ${STREET_OFFICE.lng}) RETURNING id`;
   const soId = so.id;
   const groupOf = (code: string) => CATEGORY_GROUPS.find((g) => g.codes.includes(code)) ?? { zh: '综合', en: 'General' };
+  const groupPosition = (code: string) => CATEGORY_GROUPS.findIndex((g) => g.codes.includes(code)) + 1 || 99;
   await sql`INSERT INTO categories ${sql(CATEGORIES.map((c) => ({
     code: c.code, name_zh: c.zh, name_en: c.en, urgency: c.urgency, skill: c.skill, response_target_s: c.responseMin * 60, resolution_target_s: c.resolutionH * 3600,
-    group_zh: groupOf(c.code).zh, group_en: groupOf(c.code).en, public_detail: !PRIVATE_CATEGORIES.includes(c.code),
+    group_zh: groupOf(c.code).zh, group_en: groupOf(c.code).en, group_position: groupPosition(c.code), public_detail: !PRIVATE_CATEGORIES.includes(c.code),
   })))} ON CONFLICT (code) DO NOTHING`;
   const position = new Map<string, number>();
   await sql`INSERT INTO category_attributes ${sql(CATEGORY_ATTRIBUTES.map((a) => {

@@ -31,7 +31,7 @@ interface CategoryRow { code: string; name_zh: string; name_en: string; group_zh
 async function categoryRows(sql: Sql, code?: string): Promise<CategoryRow[]> {
   return sql<CategoryRow[]>`
     SELECT code, name_zh, name_en, group_zh, group_en, response_target_s, resolution_target_s, updated_at FROM categories
-    ${code ? sql`WHERE code = ${code}` : sql``} ORDER BY group_zh, code`;
+    ${code ? sql`WHERE code = ${code}` : sql``} ORDER BY group_position, group_zh, code`;
 }
 
 /** "Sortable field that specifies the last time this document was updated": the catalogue's last change. */

@@ -57,7 +57,7 @@ export async function attributesByCategory(q: Q, category?: string): Promise<Map
 export async function publicCategories(q: Q): Promise<PublicCategory[]> {
   const [rows, attrs] = await Promise.all([
     q<{ code: string; name_zh: string; name_en: string; group_zh: string; group_en: string; urgency: 'normal' | 'urgent'; response_target_s: number }[]>`
-      SELECT code, name_zh, name_en, group_zh, group_en, urgency, response_target_s FROM categories ORDER BY group_zh, code`,
+      SELECT code, name_zh, name_en, group_zh, group_en, urgency, response_target_s FROM categories ORDER BY group_position, group_zh, code`,
     attributesByCategory(q),
   ]);
   return rows.map((r) => ({ code: r.code, zh: r.name_zh, en: r.name_en, group: { zh: r.group_zh, en: r.group_en }, urgency: r.urgency, responseTargetMin: r.response_target_s / 60, attributes: attrs.get(r.code) ?? [] }));

@@ -24,6 +24,8 @@ ALTER TABLE communities ADD COLUMN phone text;
 ALTER TABLE categories
   ADD COLUMN group_zh text NOT NULL DEFAULT '综合',
   ADD COLUMN group_en text NOT NULL DEFAULT 'General',
+  -- Groups are shown in this order (the most reported first).
+  ADD COLUMN group_position int NOT NULL DEFAULT 99,
   ADD COLUMN public_detail boolean NOT NULL DEFAULT true,
   ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
 
