@@ -9,6 +9,7 @@ import { gridByCode, noAutoDispatch, responderIn, type GridRef } from './helpers
 import { onDutyAt, until } from './helpers/dispatch.ts';
 import { TRACK_NAMESPACE, type TrackClientToServerEvents, type TrackServerToClientEvents } from '../shared/events.ts';
 import type { PublicTicketView } from '../shared/residents.ts';
+import type { DeltaBatch } from '../shared/events.ts';
 
 type TrackClient = Socket<TrackServerToClientEvents, TrackClientToServerEvents>;
 const R = suite<{ s: TestServer; g: GridRef }>('residents');
@@ -26,8 +27,15 @@ const track = (s: TestServer, code: string): TrackClient => ioClient(s.url + TRA
 R('a report from the public page lands in the grid of its place, as channel resident_page, and is auto-dispatched', async ({ s, g }) => {
   const helper = await responderIn(s.sql, g.id);
   const on = await onDutyAt(s, helper.username, { lat: g.lat + 0.0002, lng: g.lng });
+  const wall = s.socket({ displayToken: s.displayToken });
+  await waitFor(wall, 'live:snapshot', () => true, 5000);
+  const onWall = waitFor<DeltaBatch>(wall, 'live:delta', (b) => b.changes.some((c) => c.kind === 'ticket' && c.ticket.channel === 'resident_page'), 3000);
+  const t0 = Date.now();
   const res = await post(s, report(g), 'resident-key-0001');
   assert.is(res.status, 201, JSON.stringify(res.body));
+  await onWall;
+  assert.ok(Date.now() - t0 < 1000, `on the wall within a second (took ${Date.now() - t0} ms)`);
+  wall.close();
   assert.match(res.body.trackingCode, /^[A-Za-z0-9_-]{22}$/);
   assert.is(res.body.trackUrl, `/t/${res.body.trackingCode}`);
   const [t] = await s.sql<{ id: string; grid_id: string; channel: string; created_by: string | null; tracking_hash: Buffer; status: string }[]>`

@@ -14,7 +14,11 @@ ALTER TABLE tickets
   ADD COLUMN resident_rated_at timestamptz;
 
 -- Photos a resident attached on the report page (at most RESIDENT_MAX_PHOTOS of them per ticket).
-ALTER TABLE ticket_photos ADD COLUMN by_resident boolean NOT NULL DEFAULT false;
+-- A resident's retry of one photo (its idempotency key, made on the phone) finds the photo it stored the first time.
+ALTER TABLE ticket_photos
+  ADD COLUMN by_resident boolean NOT NULL DEFAULT false,
+  ADD COLUMN idempotency_key text;
+CREATE UNIQUE INDEX ticket_photos_idempotency ON ticket_photos (ticket_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 -- The community secretary's 24-hour phone (社区书记联系卡): offered when a place is outside every grid.
 ALTER TABLE communities ADD COLUMN phone text;
