@@ -57,6 +57,12 @@ const schema = z.object({
   PHOTO_MAX_MB: z.coerce.number().min(0.1).max(50).default(8),
   PHOTO_MAX_MEGAPIXELS: z.coerce.number().min(0.1).max(268).default(24),
   PHOTO_MAX_PER_TICKET: z.coerce.number().int().min(1).max(1000).default(12),
+  REPORTS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  REPORTS_PER_PHONE_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(10),
+  PUBLIC_WRITES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(180),
+  PUBLIC_READS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(300),
+  OPEN311_POSTS_PER_KEY_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
+  OPEN311_POSTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(300),
 });
 
 export interface Config {
@@ -106,6 +112,18 @@ export interface Config {
   photoMaxBytes: number;
   photoMaxPixels: number;
   photoMaxPerTicket: number;
+  /**
+   * The public doors (residents' pages, Open311), per client address (phones behind a carrier's NAT share one, hence
+   * the generous defaults), per phone number given on a report, and per Open311 key (0 = no limit).
+   */
+  reportsPerAddressPerHour: number;
+  reportsPerPhonePerDay: number;
+  /** Residents' photos and ratings. */
+  publicWritesPerAddressPerHour: number;
+  /** Public reads: the report page's map, where a place is, tracking views, Open311 reads. */
+  publicReadsPerAddressPerMinute: number;
+  open311PostsPerKeyPerMinute: number;
+  open311PostsPerAddressPerMinute: number;
 }
 
 /** Parses the environment; a bad value throws an Error whose message names the variable and the reason. */
@@ -131,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAttemptsPerAddress: e.LOGIN_ATTEMPTS_PER_ADDRESS, loginWindowMin: e.LOGIN_WINDOW_MIN, loginBlockMin: e.LOGIN_BLOCK_MIN,
     photoMaxBytes: Math.round(e.PHOTO_MAX_MB * 1024 * 1024), photoMaxPixels: Math.round(e.PHOTO_MAX_MEGAPIXELS * 1_000_000),
     photoMaxPerTicket: e.PHOTO_MAX_PER_TICKET,
+    reportsPerAddressPerHour: e.REPORTS_PER_ADDRESS_PER_HOUR, reportsPerPhonePerDay: e.REPORTS_PER_PHONE_PER_DAY,
+    publicWritesPerAddressPerHour: e.PUBLIC_WRITES_PER_ADDRESS_PER_HOUR, publicReadsPerAddressPerMinute: e.PUBLIC_READS_PER_ADDRESS_PER_MINUTE,
+    open311PostsPerKeyPerMinute: e.OPEN311_POSTS_PER_KEY_PER_MINUTE, open311PostsPerAddressPerMinute: e.OPEN311_POSTS_PER_ADDRESS_PER_MINUTE,
   };
 }
 

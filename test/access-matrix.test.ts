@@ -74,6 +74,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/public/locate': { query: 'lat=38.3&lng=116.84' },
   'POST /api/public/reports': { body: (f) => ({ category: 'clutter', lat: f.grid.lat, lng: f.grid.lng }) },
   'GET /api/public/track/:code': { path: (f) => `/api/public/track/${f.trackingCode}` },
+  'POST /api/public/track/:code/photos': { path: (f) => `/api/public/track/${f.trackingCode}/photos`, raw: { type: 'image/png', bytes: PNG } },
   'POST /api/public/track/:code/rating': { path: (f) => `/api/public/track/${f.trackingCode}/rating`, body: () => ({ rating: 5 }) },
   'GET /api/admin/posters': {},
   // Open311 keys are the administrator's; duty staff place the requests that could not place themselves.

@@ -28,6 +28,10 @@ export interface LimitSpec {
 }
 
 const minutes = (s: number) => Math.max(1, Math.ceil(s / 60));
+const seconds = (s: number) => (s < 120 ? `${s} 秒` : `${minutes(s)} 分钟`);
+const secondsEn = (s: number) => (s < 120 ? `${s} s` : `${minutes(s)} min`);
+/** The public doors' refusal: what was too often, and when to try again, in plain words. */
+const publicMessage = (zh: string, en: string) => (s: number) => `${zh}，请 ${seconds(s)}后再试 · ${en}, try again in ${secondsEn(s)}`;
 const signInMessage = (s: number) => `登录尝试过多，请 ${minutes(s)} 分钟后再试 · too many sign-in attempts, try again in ${minutes(s)} min`;
 
 /** Every limit of the product, by name: the one place to read what is limited, how much, and from which setting. */
@@ -63,6 +67,34 @@ export function limitTable(c: Config) {
     live_connect_address: {
       points: c.liveConnectsPerAddressPerMinute, windowS: 60, blockS: 60, whenStoreFails: 'open',
       message: (s: number) => `rate_limited: 连接过于频繁，请 ${s} 秒后再试 · too many live connections from this address, try again in ${s} s`,
+    },
+    /**
+     * The public doors. Open when the database is away (each instance then counts in its own memory): a resident's
+     * report must not fail because a counter could not be written, and the report itself needs the database anyway.
+     */
+    report_address: {
+      points: c.reportsPerAddressPerHour, windowS: 3600, blockS: 3600, whenStoreFails: 'open',
+      message: publicMessage('从这里提交的报告太多了', 'too many reports from here'),
+    },
+    report_phone: {
+      points: c.reportsPerPhonePerDay, windowS: 86400, blockS: 3600, whenStoreFails: 'open',
+      message: publicMessage('这个手机号今天提交的报告太多了', 'too many reports with this phone number today'),
+    },
+    public_write_address: {
+      points: c.publicWritesPerAddressPerHour, windowS: 3600, blockS: 900, whenStoreFails: 'open',
+      message: publicMessage('操作太频繁', 'too many photos or ratings from here'),
+    },
+    public_read_address: {
+      points: c.publicReadsPerAddressPerMinute, windowS: 60, blockS: 60, whenStoreFails: 'open',
+      message: publicMessage('访问太频繁', 'too many requests from here'),
+    },
+    open311_key: {
+      points: c.open311PostsPerKeyPerMinute, windowS: 60, blockS: 60, whenStoreFails: 'open',
+      message: publicMessage('该接口密钥提交太频繁', 'too many requests with this api_key'),
+    },
+    open311_address: {
+      points: c.open311PostsPerAddressPerMinute, windowS: 60, blockS: 60, whenStoreFails: 'open',
+      message: publicMessage('提交太频繁', 'too many requests from this address'),
     },
   } satisfies Record<string, LimitSpec>;
 }

@@ -3,6 +3,7 @@
 // at a time per ticket (a burst of changes costs at most one more read), and only for tickets with a page open here.
 import type { Namespace, Socket } from 'socket.io';
 import type { Deps, Io, ServerSideEvents } from '../http/types.ts';
+import { addressKey, clientAddress } from '../http/client-address.ts';
 import { AppError } from '../../shared/errors.ts';
 import {
   TRACK_CLIENT_EVENTS, TRACK_NAMESPACE,
@@ -22,8 +23,8 @@ const MAX_PAGES_PER_TICKET = 10;
 
 export interface TrackingLive { ticketsChanged(ids: string[]): void }
 
-export function attachTracking(io: Io, deps: Pick<Deps, 'sql' | 'config' | 'log'>): TrackingLive {
-  const { sql, config, log } = deps;
+export function attachTracking(io: Io, deps: Pick<Deps, 'sql' | 'config' | 'log' | 'limits'>): TrackingLive {
+  const { sql, config, log, limits } = deps;
   const ns = io.of(TRACK_NAMESPACE) as unknown as TrackNamespace;
   const rebuilding = new Map<string, { again: boolean }>();
 
@@ -54,7 +55,9 @@ export function attachTracking(io: Io, deps: Pick<Deps, 'sql' | 'config' | 'log'
     try {
       const code = (socket.handshake.auth ?? {}).code;
       const ticketId = await ticketIdByCode(sql, typeof code === 'string' ? code : undefined);
-      const address = socket.handshake.address;
+      // The client behind TRUSTED_PROXIES, counted with the same key and limit as the main namespace's handshakes.
+      const address = addressKey(clientAddress(socket.request, config));
+      await limits.consume('live_connect_address', address);
       const rooms = ns.adapter.rooms;
       if ((rooms.get(trackRoom(ticketId))?.size ?? 0) >= MAX_PAGES_PER_TICKET) return next(new Error(`rate_limited: too many pages follow this report (at most ${MAX_PAGES_PER_TICKET})`));
       if (config.maxSocketsPerAddress > 0 && (rooms.get(addressRoom(address))?.size ?? 0) >= config.maxSocketsPerAddress) {
@@ -64,7 +67,7 @@ export function attachTracking(io: Io, deps: Pick<Deps, 'sql' | 'config' | 'log'
       next();
     } catch (err) {
       const e = toAppError(err, log);
-      next(new Error(e.code === 'not_found' ? 'not_found: no such tracking code' : e.code === 'unavailable' ? 'unavailable: database unreachable' : 'internal error'));
+      next(new Error(e.code === 'not_found' ? 'not_found: no such tracking code' : e.code === 'rate_limited' ? e.message : e.code === 'unavailable' ? 'unavailable: database unreachable' : 'internal error'));
     }
   });
 
