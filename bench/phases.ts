@@ -20,6 +20,19 @@ const round = (x: number | null, d = 1) => (x == null ? null : Math.round(x * 10
 /** serverPids: every instance; `histogram` reads a server histogram summed over the instances. */
 export interface Procs { serverPids: number[]; pgPid: number | null; dashboards: Dashboards; responders: Responders; histogram: ServerProc['histogram'] }
 
+/**
+ * The highest rate of a capacity curve that kept up and met p50 ≤ 100 / p99 ≤ 250 ms, counting only the steps up
+ * to the first that missed (a lucky step above a failed one is not capacity). Rates ascending; 0 when none did.
+ */
+export function withinTargets(steps: Array<{ rate: number; sustained: boolean; p50_ms: number | null; p99_ms: number | null }>) {
+  let best = 0;
+  for (const x of [...steps].sort((a, b) => a.rate - b.rate)) {
+    if (!(x.sustained && (x.p50_ms ?? Infinity) <= 100 && (x.p99_ms ?? Infinity) <= 250)) break;
+    best = x.rate;
+  }
+  return best;
+}
+
 /** CPU of every party over one window, in percent of one core; the machine as a percent of all its cores. */
 function meters(p: Pick<Procs, 'serverPids' | 'pgPid' | 'dashboards' | 'responders'>) {
   const m = {
@@ -77,17 +90,24 @@ export async function settleDatabase(sql: Sql) {
   await sql`CHECKPOINT`;
 }
 const countPositions = async (sql: Sql) => Number((await sql<{ n: string }[]>`SELECT count(*) AS n FROM positions`)[0].n);
+/** Position history on disk (heap + indexes + TOAST of every partition) and the WAL position: storage per point. */
+const storage = async (sql: Sql) => {
+  const [r] = await sql<{ bytes: string; lsn: string }[]>`
+    SELECT coalesce(sum(pg_total_relation_size(name::regclass)), 0)::text AS bytes, pg_current_wal_lsn()::text AS lsn FROM gridops_position_partitions()`;
+  return { bytes: Number(r.bytes), lsn: r.lsn };
+};
+const walBytes = async (sql: Sql, from: string, to: string) => Number((await sql<{ n: string }[]>`SELECT pg_wal_lsn_diff(${to}::pg_lsn, ${from}::pg_lsn)::text AS n`)[0].n);
 
 /** Positions at `rate` for warm-up + window seconds: throughput persisted and delivered, latency, CPU, RSS. */
-export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warmupS: number; windowS: number; log: (m: string) => void }) {
-  await p.responders.rate(o.rate);
+export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitter?: number | null; warmupS: number; windowS: number; log: (m: string) => void }) {
+  await p.responders.rate(o.rate, o.jitter ?? undefined);
   await sleep(o.warmupS * 1000);
   await Promise.all([p.responders.record(), p.dashboards.record()]);
   const cpu = meters(p);
   cpu.start();
   const [flush0, delay0] = await Promise.all([p.histogram(FLUSH_METRIC), p.histogram(DELAY_METRIC)]);
   const bg0 = await pgBackground(sql);
-  const rows0 = await countPositions(sql), t0 = performance.now();
+  const rows0 = await countPositions(sql), disk0 = await storage(sql), t0 = performance.now();
   const rss: Array<[number, number]> = [];
   const sampler = setInterval(() => {
     const rs = p.serverPids.map(rssMb);
@@ -97,7 +117,7 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
   await sleep(o.windowS * 1000);
   clearInterval(sampler);
   clearInterval(progress);
-  const rows1 = await countPositions(sql), secs = (performance.now() - t0) / 1000;
+  const rows1 = await countPositions(sql), secs = (performance.now() - t0) / 1000, disk1 = await storage(sql);
   const flush = histogramDelta(flush0, await p.histogram(FLUSH_METRIC));
   const delay = histogramDelta(delay0, await p.histogram(DELAY_METRIC));
   const bg1 = await pgBackground(sql);
@@ -105,17 +125,19 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
   const [dash, resp] = await Promise.all([p.dashboards.report(), p.responders.report()]);
   const perDash = dash.perDashboard.map((n) => n / (dash.ms / 1000));
   const persisted = (rows1 - rows0) / secs;
+  // Each party over its own window (the reports are read a moment after the row count).
+  const offered = resp.sent / (resp.ms / 1000);
   const delivered = perDash.reduce((a, b) => a + b, 0) / Math.max(1, perDash.length);
   // RSS trend: least-squares slope over the window, in MB per minute.
   const n = rss.length, mx = rss.reduce((s, [x]) => s + x, 0) / n, my = rss.reduce((s, [, y]) => s + y, 0) / n;
   const slope = n > 2 ? (rss.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / rss.reduce((s, [x]) => s + (x - mx) ** 2, 0)) * 60 : null;
   return {
-    window_s: round(secs), offered_per_s: round(resp.sent / secs, 0), acked_ok_per_s: round(resp.ok / secs, 0), ack_errors: resp.errors,
+    window_s: round(secs), offered_per_s: round(offered, 0), acked_ok_per_s: round(resp.ok / (resp.ms / 1000), 0), ack_errors: resp.errors,
     persisted_per_s: round(persisted, 0), delivered_per_dashboard_per_s: round(delivered, 0), delivered_min_dashboard_per_s: round(Math.min(...perDash), 0),
     positions_per_s: round(Math.min(persisted, delivered), 0),
     // Keeping up: stored what was offered, delivered what was stored (coalescing drops repeats only when flushes lag),
     // and no queue growing (p99 under a second). When sustained, the figures describe the offered load, not a limit.
-    sustained: persisted >= 0.95 * (resp.sent / secs) && delivered >= 0.9 * persisted && (dash.latency.percentile(99) ?? Infinity) <= 1000,
+    sustained: persisted >= 0.95 * offered && delivered >= 0.9 * persisted && (dash.latency.percentile(99) ?? Infinity) <= 1000,
     position_to_dashboard_p50_ms: dash.latency.percentile(50), position_to_dashboard_p99_ms: dash.latency.percentile(99), position_to_dashboard_max_ms: round(dash.latency.max, 0),
     ack_p50_ms: resp.ackLatency.percentile(50), ack_p99_ms: resp.ackLatency.percentile(99),
     // The server's own histogram: one flush's database write (bucket bounds, so "≤ x ms").
@@ -123,6 +145,11 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
     // Inside the server: receipt → broadcast (flush wait + write). The rest of a point's latency is outside it.
     server_delay_mean_ms: delay.mean_ms, server_delay_p50_le_ms: delay.p50_le_ms, server_delay_p99_le_ms: delay.p99_le_ms,
     ...usage,
+    // What each stored point costs: history on disk (all rows so far, so page-filling evens out), WAL written in the
+    // window (history, latest_positions, everything else) per point stored in it, PostgreSQL CPU per 1,000/s.
+    position_bytes_per_1000: rows1 > 0 ? Math.round((disk1.bytes / rows1) * 1000) : null,
+    wal_bytes_per_point: rows1 > rows0 ? Math.round((await walBytes(sql, disk0.lsn, disk1.lsn)) / (rows1 - rows0)) : null,
+    postgres_cpu_pct_per_1000_per_s: persisted > 0 && usage.postgres_cpu_pct != null ? round(usage.postgres_cpu_pct / (persisted / 1000), 2) : null,
     postgres_background: pgBackgroundDelta(bg0, bg1),
     server_rss_mb: { start: round(rss[0]?.[1] ?? null, 0), end: round(rss.at(-1)?.[1] ?? null, 0), max: round(Math.max(...rss.map(([, y]) => y)), 0), slope_mb_per_min: round(slope, 2) },
     dashboards_connected: dash.connected, dashboard_disconnects: dash.disconnects, delta_gaps: dash.gaps, responder_disconnects: resp.disconnects,
@@ -130,24 +157,32 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; warm
 }
 
 /** Tickets over HTTP at `ticketRate`/s while positions stream at `positionRate`: 201 → every dashboard has it. */
-export async function ticketsPhase(p: Procs, url: string, seed: ScaleResult, o: { positionRate: number; ticketRate: number; seconds: number; dashboards: number; log: (m: string) => void }) {
-  await p.responders.rate(o.positionRate);
+export async function ticketsPhase(sql: Sql, p: Procs, url: string, seed: ScaleResult, o: { positionRate: number; jitter?: number | null; ticketRate: number; burstCount?: number; burstEveryS?: number; seconds: number; settleS?: number; dashboards: number; log: (m: string) => void }) {
+  await p.responders.rate(o.positionRate, o.jitter ?? undefined);
   // A backlog left by the previous phase would be measured as ticket latency: wait (bounded) until the
   // unacknowledged points are under 0.3 s worth, then a little more.
   const drainStart = Date.now();
   for (let i = 0; i < 120 && (await p.responders.report()).inflight > o.positionRate * 0.3; i++) await sleep(500);
   o.log(`  position backlog drained in ${((Date.now() - drainStart) / 1000).toFixed(1)} s`);
-  await sleep(2000);
+  await sleep((o.settleS ?? 2) * 1000);
   await Promise.all([p.responders.record(), p.dashboards.record()]);
   const cpu = meters(p);
   cpu.start();
   const sent: Array<{ id: string | null; t0: number; t201: number; status: number }> = [];
-  const total = Math.round(o.ticketRate * o.seconds);
+  // The schedule: an even rate, plus `burstCount` tickets spread over one second every `burstEveryS`.
+  const schedule: number[] = [];
+  for (let k = 0; k < Math.round(o.ticketRate * o.seconds); k++) schedule.push((k * 1000) / o.ticketRate);
+  if (o.burstCount && o.burstEveryS) {
+    for (let b = o.burstEveryS / 2; b < o.seconds; b += o.burstEveryS) for (let j = 0; j < o.burstCount; j++) schedule.push((b + j / o.burstCount) * 1000);
+  }
+  schedule.sort((x, y) => x - y);
+  const total = schedule.length;
   const posts: Promise<void>[] = [];
+  const [c0] = await sql<{ seq: string; n: string }[]>`SELECT coalesce(max(seq), 0)::text AS seq, count(*)::text AS n FROM changes`;
   const start = Date.now();
   for (let k = 0; k < total; k++) {
     // Open-loop: each ticket is sent on schedule whether or not earlier ones were answered.
-    await sleep(Math.max(0, start + (k * 1000) / o.ticketRate - Date.now()));
+    await sleep(Math.max(0, start + schedule[k] - Date.now()));
     const g = seed.grids[(k * 7919) % seed.grids.length];
     const t0 = Date.now();
     posts.push(fetch(`${url}/api/tickets`, {
@@ -168,6 +203,12 @@ export async function ticketsPhase(p: Procs, url: string, seed: ScaleResult, o: 
     await sleep(100);
   }
   const usage = cpu.read();
+  const secs = (Date.now() - start) / 1000;
+  // The outbox at this rate: rows a second, what a row costs on disk, and what an hour's pruning keeps.
+  const [c1] = await sql<{ seq: string; n: string; bytes: string; sessions: string; sessions_bytes: string }[]>`
+    SELECT coalesce(max(seq), 0)::text AS seq, count(*)::text AS n, pg_total_relation_size('changes')::text AS bytes,
+      (SELECT count(*) FROM sessions)::text AS sessions, pg_total_relation_size('sessions')::text AS sessions_bytes FROM changes`;
+  const changeRows = Number(c1.seq) - Number(c0.seq);
   const dash = await p.dashboards.report();
   const ok = sent.filter((s) => s.id);
   const toAll: number[] = [], fromPost: number[] = [];
@@ -187,6 +228,10 @@ export async function ticketsPhase(p: Procs, url: string, seed: ScaleResult, o: 
     ticket_post_to_dashboard_p50_ms: quantile(fromPost, 50), ticket_post_to_dashboard_p99_ms: quantile(fromPost, 99),
     ticket_http_p50_ms: quantile(http, 50), ticket_http_p99_ms: quantile(http, 99),
     positions_during_tickets_per_s: round(deliveredPerDashboard(dash), 0),
+    tickets_per_s: round(ok.length / secs, 2),
+    changes_per_s: round(changeRows / secs, 1), changes_per_ticket: ok.length ? round(changeRows / ok.length, 1) : null,
+    changes_bytes_per_row: Number(c1.n) > 0 ? Math.round(Number(c1.bytes) / Number(c1.n)) : null,
+    sessions: Number(c1.sessions), sessions_bytes_per_row: Number(c1.sessions) > 0 ? Math.round(Number(c1.sessions_bytes) / Number(c1.sessions)) : null,
     ...usage,
   };
 }
@@ -232,16 +277,16 @@ export async function rawBroadcastPhase(p: Pick<Procs, 'dashboards'>, o: { dashb
  * rate first, then higher ones until it stops keeping up) this is what no Socket.IO server could beat with these
  * clients sharing these cores: the latency floor, and the pipeline's own throughput limit.
  */
-export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders'>, o: { dashboards: number; phones: Array<{ token: string; lat: number; lng: number }>; rates: number[]; warmupS: number; windowS: number; log: (m: string) => void }) {
+export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders'>, o: { dashboards: number; phones: Array<{ token: string; lat: number; lng: number }>; rates: number[]; mainRate: number; jitter?: number | null; warmupS: number; windowS: number; log: (m: string) => void }) {
   const w = spawnWorker(path.join(here, 'workers/raw-broadcast.ts'), {}, serverNodeFlags());
   try {
     const url = `http://127.0.0.1:${await w.call<number>('listen')}`;
     await p.dashboards.connect(url, null, o.dashboards, 20);
-    await p.responders.connect(url, o.phones, 10);
+    await p.responders.connect(url, o.phones, 25);
     await w.call('pipeline', { on: true });
     const steps = [];
     for (const rate of o.rates) {
-      await p.responders.rate(rate);
+      await p.responders.rate(rate, o.jitter ?? undefined);
       await sleep(o.warmupS * 1000);
       await Promise.all([p.responders.record(), p.dashboards.record()]);
       const cpu = meters({ serverPids: [w.pid], pgPid: null, dashboards: p.dashboards, responders: p.responders });
@@ -249,8 +294,7 @@ export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders
       await sleep(o.windowS * 1000);
       const usage = cpu.read();
       const [dash, resp] = await Promise.all([p.dashboards.report(), p.responders.report()]);
-      const secs = dash.ms / 1000;
-      const offered = resp.sent / secs, acked = resp.ok / secs;
+      const offered = resp.sent / (resp.ms / 1000), acked = resp.ok / (resp.ms / 1000);
       const delivered = deliveredPerDashboard(dash);
       const step = {
         rate, offered_per_s: round(offered, 0), acked_per_s: round(acked, 0), delivered_per_dashboard_per_s: round(delivered, 0),
@@ -261,14 +305,15 @@ export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders
       };
       steps.push(step);
       o.log(`  raw pipeline ${rate}/s → ${step.delivered_per_dashboard_per_s}/s per dashboard, p50 ${step.p50_ms} ms, p99 ${step.p99_ms} ms, server CPU ${step.server_cpu_pct}%, machine ${step.machine_cpu_pct}%${step.sustained ? '' : ' (not sustained)'}`);
-      if (!step.sustained) break;
+      // Past its limit, higher rates only queue up; below the main rate it still has to measure the main rate.
+      if (!step.sustained && rate >= o.mainRate) break;
     }
     await p.responders.rate(0);
     await w.call('pipeline', { on: false });
     await Promise.all([p.responders.close(), p.dashboards.close()]);
     const best = steps.filter((x) => x.sustained).reduce((m, x) => Math.max(m, x.delivered_per_dashboard_per_s ?? 0), 0);
     // Every step kept up: the limit lies above the highest rate tried (the phones' 20/s each capped the steps).
-    return { at_main_rate: steps[0], raw_pipeline_updates_per_s: best, limit_above_steps: steps.every((x) => x.sustained), steps };
+    return { at_main_rate: steps.find((x) => x.rate === o.mainRate) ?? null, raw_pipeline_updates_per_s: best, limit_above_steps: steps.every((x) => x.sustained), within_targets_per_s: withinTargets(steps), steps };
   } finally {
     await w.stop();
   }

@@ -31,6 +31,31 @@ export function targets(o: Out, opt: { dashboards: number; rate: number; windowS
   return t;
 }
 
+/**
+ * Issue #14: ours against the raw pipeline at the same rate in the same run. city: p50 ≤ 1.15 ×, p99 ≤ 1.3 ×, ticket
+ * 201 → every dashboard p99 ≤ 100 ms; stress: p50 ≤ 1.2 ×, p99 ≤ 1.3 ×, and the highest rate within p50 100 / p99
+ * 250 ms at least 0.7 × the raw pipeline's.
+ */
+export function profileTargets(o: Out, opt: { profile: 'city' | 'stress' }): Target[] {
+  const raw = o.raw_pipeline?.at_main_rate;
+  const times = (ours: unknown, floor: unknown) => (typeof ours === 'number' && typeof floor === 'number' && floor > 0 ? Math.round((ours / floor) * 100) / 100 : null);
+  const at = (q: 'p50_ms' | 'p99_ms', goal: number) => {
+    const r = times(o[`position_to_dashboard_${q}`], raw?.[q]);
+    return { name: `position → dashboard ${q.slice(0, 3)} ÷ raw pipeline's`, value: r, goal: `≤ ${goal} ×`, met: r == null ? false : r <= goal, note: raw ? `${o[`position_to_dashboard_${q}`]} ms against ${raw[q]} ms at ${raw.rate.toLocaleString('en-US')}/s` : 'the raw pipeline did not run' };
+  };
+  const t: Target[] = [];
+  if (opt.profile === 'city') {
+    t.push(at('p50_ms', 1.15), at('p99_ms', 1.3));
+    t.push({ name: 'ticket 201 → every dashboard p99 (ms)', value: o.ticket_to_dashboard_p99_ms, goal: '≤ 100', met: typeof o.ticket_to_dashboard_p99_ms === 'number' && o.ticket_to_dashboard_p99_ms <= 100 && o.tickets?.tickets_not_on_every_dashboard === 0 });
+  } else {
+    t.push(at('p50_ms', 1.2), at('p99_ms', 1.3));
+    const ours = o.positions_capacity_per_s, floor = o.raw_pipeline?.within_targets_per_s;
+    const r = typeof ours === 'number' && floor ? Math.round((ours / floor) * 100) / 100 : null;
+    t.push({ name: 'rate within p50 100 / p99 250 ms ÷ raw pipeline\'s', value: r, goal: '≥ 0.7', met: r == null ? false : r >= 0.7, note: `ours ${fmt(ours)}/s, raw pipeline ${fmt(floor)}/s on the same curve` });
+  }
+  return t;
+}
+
 const ratioOf = (x: number, y: number) => (y > 0 ? Math.round((x / y) * 100) / 100 : '–');
 
 const fmt = (v: unknown) => (v == null ? '–' : typeof v === 'number' ? v.toLocaleString('en-US') : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -64,20 +89,30 @@ export function printTable(o: Out) {
     ['raw_broadcast_updates_per_s (per dashboard)', o.raw_broadcast_updates_per_s],
     ['raw pipeline (no DB) p50 / p99 ms at this rate', `${fmt(o.raw_pipeline_p50_ms)} / ${fmt(o.raw_pipeline_p99_ms)}`],
     ['raw pipeline (no DB) limit /s, server CPU % at this rate', `${o.raw_pipeline?.limit_above_steps ? '≥ ' : ''}${fmt(o.raw_pipeline_updates_per_s)}, ${fmt(o.raw_pipeline?.at_main_rate?.server_cpu_pct)}`],
+    ['capacity curve (rate: p50/p99 ms) ours', (o.capacity_steps ?? []).map((x: any) => `${x.rate}: ${fmt(x.p50_ms)}/${fmt(x.p99_ms)}${x.within_targets ? '' : ' ✗'}`).join(', ') || '–'],
+    ['capacity curve (rate: p50/p99 ms) raw pipeline', (o.raw_pipeline?.steps ?? []).map((x: any) => `${x.rate}: ${fmt(x.p50_ms)}/${fmt(x.p99_ms)}`).join(', ') || '–'],
+    ['rate within p50 100 / p99 250: ours / raw pipeline', `${fmt(o.positions_capacity_per_s)} / ${fmt(o.raw_pipeline?.within_targets_per_s)}`],
     ['ratio positions / raw broadcast', o.ratio_positions_to_raw_broadcast],
     ['ratio positions / raw pipeline limit', o.ratio_positions_to_raw_pipeline],
     ['ratio persisted / raw insert', o.ratio_persisted_to_raw_insert],
+    ['position history on disk: bytes per 1,000 points; MB per responder-day (a point / 5 s)', `${fmt(o.position_bytes_per_1000)}; ${o.position_bytes_per_1000 ? fmt(Math.round((o.position_bytes_per_1000 * 17.28) / 1e4) / 100) : '–'}`],
+    ['write cost per point: WAL bytes; DB write µs (flush ÷ points); PostgreSQL CPU %/1k/s', `${fmt(o.wal_bytes_per_point)}; ${o.flushes && o.flush_mean_ms != null ? fmt(Math.round((o.flush_mean_ms * 1000) / ((o.persisted_per_s * o.window_s) / o.flushes))) : '–'}; ${fmt(o.postgres_cpu_pct_per_1000_per_s)}`],
+    ['per socket (server): RSS KB dashboard / phone; idle CPU % with all connected', `${fmt(o.per_socket?.dashboard_rss_kb)} / ${fmt(o.per_socket?.phone_rss_kb)}; ${fmt(o.per_socket?.idle_server_cpu_pct)} (${fmt(o.per_socket?.sockets)} sockets)`],
+    ['per ticket: server / PostgreSQL CPU ms (above the position load)', `${fmt(o.per_ticket?.server_cpu_ms)} / ${fmt(o.per_ticket?.postgres_cpu_ms)}`],
+    ['tickets/s; outbox rows/s, per ticket, bytes/row; sessions, bytes/row', `${fmt(o.tickets?.tickets_per_s)}; ${fmt(o.tickets?.changes_per_s)}, ${fmt(o.tickets?.changes_per_ticket)}, ${fmt(o.tickets?.changes_bytes_per_row)}; ${fmt(o.tickets?.sessions)}, ${fmt(o.tickets?.sessions_bytes_per_row)}`],
     ['dashboard snapshot p50 / p99 ms, size MB', `${fmt(o.dashboards_connect?.snapshot_p50_ms)} / ${fmt(o.dashboards_connect?.snapshot_p99_ms)}, ${fmt(Math.round((o.dashboards_connect?.snapshot_bytes ?? 0) / 1e5) / 10)}`],
     ['connect: dashboards s / responders s', `${fmt(o.dashboards_connect?.total_s)} / ${fmt(o.responders_connect?.total_s)}`],
     ['disconnects (dash / resp), delta gaps', `${fmt(o.dashboard_disconnects)} / ${fmt(o.responder_disconnects)}, ${fmt(o.delta_gaps)}`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
-  const lines = [`grid-ops bench — ${o.options.instances} server instance${o.options.instances > 1 ? "s" : ""}, ${o.options.dashboards} dashboards, ${o.options.responders} responders at ${o.options.rate}/s, ${o.window_s} s window, ${o.machine.cores} cores, Node ${o.machine.node}`, ''];
+  const lines = [`grid-ops bench (profile ${o.options.profile}${o.options.quick ? ', quick' : ''}) — ${o.options.instances} server instance${o.options.instances > 1 ? "s" : ""}, ${o.options.dashboards} dashboards, ${o.options.responders} responders at ${o.options.rate}/s, ${o.window_s} s window, ${o.machine.cores} cores, Node ${o.machine.node}`, ''];
   for (const [k, v] of rows) lines.push(`  ${k.padEnd(w)}  ${fmt(v)}`);
   lines.push('', '  targets (issue #3)');
   for (const t of o.targets as Target[]) {
     const mark = t.met == null ? 'n/a ' : t.met ? 'MET ' : 'MISS';
     lines.push(`  [${mark}] ${t.name.padEnd(46)} ${fmt(t.value).padStart(10)}  goal ${t.goal}${t.note ? `  (${t.note})` : ''}`);
   }
+  lines.push('', `  targets (issue #14, profile ${o.options.profile}: ours beside the raw pipeline in the same run)`);
+  for (const t of o.profile_targets as Target[]) lines.push(`  [${t.met == null ? 'n/a ' : t.met ? 'MET ' : 'MISS'}] ${t.name.padEnd(46)} ${fmt(t.value).padStart(10)}  goal ${t.goal}${t.note ? `  (${t.note})` : ''}`);
   console.log(lines.join('\n'));
 }

@@ -7,7 +7,7 @@ import { describeZodError, type RestAction } from '../shared/schemas.ts';
 import { ACTION_BODIES, REST, type ActionBodyInput, type RestBody, type RestKey, type RestResult } from '../shared/rest.ts';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string, readonly retryAfterS?: number) {
     super(message);
     this.name = 'ApiError';
   }
@@ -57,7 +57,7 @@ async function request<T>(method: string, path: string, body: unknown, key?: str
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const err = (data as ApiErrorBody | null)?.error;
-    throw new ApiError(res.status, err?.code ?? 'internal', err?.message ?? `HTTP ${res.status}`, err?.field);
+    throw new ApiError(res.status, err?.code ?? 'internal', err?.message ?? `HTTP ${res.status}`, err?.field, err?.retryAfterS);
   }
   return data as T;
 }

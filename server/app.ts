@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import type { Sql } from './db/connect.ts';
 import type { AppState, Deps, Io } from './http/types.ts';
 import { errorBoundary } from './http/errors.ts';
+import { clientAddressMiddleware } from './http/client-address.ts';
 import { healthRoutes } from './http/health.ts';
 import { securityHeaders } from './http/headers.ts';
 import { createOpsMetrics, opsMetricsRoutes } from './http/ops-metrics.ts';
@@ -28,11 +29,19 @@ import { dispatchRoutes } from './dispatch/routes.ts';
 import { displayRoutes } from './displays/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { createRollupJob } from './reports/job.ts';
+import { residentRoutes } from './residents/routes.ts';
+import { attachTracking } from './residents/live.ts';
+import { posterRoutes } from './residents/posters.ts';
+import { open311Routes } from './open311/routes.ts';
+import { open311AdminRoutes } from './open311/admin.ts';
+import { open311Errors } from './open311/format.ts';
 import { createChangeStream } from './live/stream.ts';
 import { attachLive } from './live/socket.ts';
 import { originAllowed } from './http/origin.ts';
 import { createPositionIngest, type PositionIngest } from './locations/ingest.ts';
 import { createJobs } from './jobs.ts';
+import { createLimits, limitTable } from './limits/limits.ts';
+import { ensurePositionPartitions } from './locations/partitions.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -59,7 +68,6 @@ export interface GridOpsApp {
 
 export function createApp({ sql, config, log, databaseUrl = null, distDir = path.join(root, 'dist') }: AppOptions): GridOpsApp {
   const app = new Koa();
-  app.proxy = true;
   // Koa composes its middleware when callback() is called: do it once everything below is registered.
   let handle: ReturnType<Koa['callback']> | null = null;
   const server = http.createServer((req, res) => handle!(req, res));
@@ -81,16 +89,23 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
     pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: brief(err) }, 'socket.io adapter connection lost')));
     io.adapter(createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'socket.io adapter error') }));
   }
-  const deps: Deps = { sql, config, log, io, clustered: !!pool, metrics: createOpsMetrics(io) };
+  const metrics = createOpsMetrics(io);
+  const limits = createLimits({ sql, log, registry: metrics.registry }, limitTable(config));
+  const deps: Deps = { sql, config, log, io, clustered: !!pool, metrics, limits };
 
   app.on('error', (err) => log.debug({ err }, 'koa error'));
+  // First: everything after it (HSTS, the cookie's Secure flag, limits) reads ctx.ip / ctx.secure.
+  app.use(clientAddressMiddleware(config));
   app.use(securityHeaders(config));
   app.use(errorBoundary(log));
   app.use(authenticate(sql));
+  // Open311 answers its own errors element (XML or JSON) under /open311/, inside the one error boundary.
+  app.use(open311Errors(log));
   const routes: Route[] = [
     ...healthRoutes(deps), ...opsMetricsRoutes(deps), ...authRoutes(deps), ...ticketRoutes(deps), ...gridRoutes(deps),
     ...catalogRoutes(deps), ...responderRoutes(deps), ...metricRoutes(deps), ...dispatchRoutes(deps), ...displayRoutes(deps),
     ...reportRoutes(deps),
+    ...residentRoutes(deps), ...posterRoutes(deps), ...open311Routes(deps), ...open311AdminRoutes(deps),
   ];
   const router = new Router<AppState>();
   mountRoutes(router, routes, deps);
@@ -99,7 +114,8 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   app.use(serveClient(distDir));
   handle = app.callback();
 
-  const stream = createChangeStream(deps);
+  const tracking = attachTracking(io, deps);
+  const stream = createChangeStream(deps, { onTickets: tracking.ticketsChanged });
   const ingest = createPositionIngest(deps);
   const jobs = createJobs(deps);
   const rollups = createRollupJob(deps);
@@ -108,6 +124,8 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   return {
     server, io, deps, routes, ingest,
     async start() {
+      // Before the first position is taken: today's and tomorrow's partitions, whatever the job did or did not do.
+      await ensurePositionPartitions(sql, config.locationPartitionTz);
       await stream.start();
       ingest.start();
       jobs.start();

@@ -55,6 +55,8 @@ async function main() {
     `  sign in:        ${base}/login`,
     `  dispatch:       ${base}/dispatch`,
     `  responder:      ${base}/m`,
+    `  residents:      ${base}/report   (posters and Open311 keys: ${base}/admin)`,
+    `  Open311:        ${base}/open311/v2/discovery.xml`,
   ];
   if (streetOfficeId) lines.push(`  wall screen:    ${base}/wall?token=${await wallToken(db.sql, config.dataDir, streetOfficeId)}`);
   if (config.seedDemo) lines.push(`  demo accounts:  admin, duty, manager, leader01…leader12, r001…r300 — password ${DEMO_PASSWORD}`);

@@ -2,6 +2,7 @@
 import type { Channel, DutyStatus, ResponderKind, Role, Skill, Urgency } from './domain.ts';
 import type { PolygonCoords, TileCrs } from './geo.ts';
 import type { Kpis } from './metrics.ts';
+import type { AppErrorShape } from './errors.ts';
 import type { TicketAction, TicketStatus } from './tickets.ts';
 
 export interface OfferSummary { id: string; responderId: string; responderName: string; offeredAt: string; expiresAt: string }
@@ -171,7 +172,8 @@ export interface CandidateView {
   score: number;
 }
 
-export interface ApiErrorBody { error: { code: string; message: string; field?: string } }
+/** Every REST error answer: the same shape the socket boundary puts in an error ack. */
+export interface ApiErrorBody { error: AppErrorShape }
 export interface Page<T> { items: T[]; nextBefore: string | null }
 
 /** A wall-screen link as the administrator manages it; the token itself is shown only once, when it is made. */

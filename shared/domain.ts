@@ -17,8 +17,13 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   responder: { zh: '网格员/志愿者', en: 'Responder' },
 };
 
-/** Intake channels named in the seed articles. */
-export const CHANNELS = ['miniprogram', 'hotline', 'suggestion_box', 'door_knock', 'patrol', 'part_time', 'party_member'] as const;
+/**
+ * Intake channels: those named in the seed articles, the residents' own page (/report, reached by a poster's QR code)
+ * and the Open311 API (other systems' apps and servers).
+ */
+/** Channels a signed-in user may report through; the residents' page and Open311 have doors of their own. */
+export const STAFF_CHANNELS = ['miniprogram', 'hotline', 'suggestion_box', 'door_knock', 'patrol', 'part_time', 'party_member'] as const;
+export const CHANNELS = [...STAFF_CHANNELS, 'resident_page', 'open311'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export const CHANNEL_LABELS: Record<Channel, { zh: string; en: string }> = {
   miniprogram: { zh: '小程序随手拍', en: 'Mini-program' },
@@ -28,6 +33,8 @@ export const CHANNEL_LABELS: Record<Channel, { zh: string; en: string }> = {
   patrol: { zh: '网格员巡查', en: 'Patrol' },
   part_time: { zh: '兼职网格员上报', en: 'Part-time worker' },
   party_member: { zh: '双报到党员', en: 'Party member' },
+  resident_page: { zh: '居民扫码随手拍', en: "Residents' page" },
+  open311: { zh: 'Open311 接口', en: 'Open311' },
 };
 
 export const RESPONDER_KINDS = ['fulltime', 'parttime', 'party_member', 'volunteer', 'building_head', 'property_staff', 'partner'] as const;
@@ -80,9 +87,27 @@ export function maskPhone(phone: string | null | undefined): string | null {
   return digits.slice(0, 3) + '****' + digits.slice(-4);
 }
 
+/** Phone numbers inside free text (a hotline note that quotes a number), each masked as maskPhone does. */
+export function maskPhonesIn(text: string): string {
+  return text.replace(/(?<!\d)(?:1[3-9]\d[ -]?\d{4}[ -]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)/g, (m) => maskPhone(m.replace(/[ -]/g, '')) ?? m);
+}
+
 /** Masks a personal name for shared screens: 张** . */
 export function maskName(name: string | null | undefined): string | null {
   if (!name) return null;
   const chars = [...name.trim()];
   return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(Math.min(chars.length - 1, 2));
+}
+
+/** Chinese compound family names (复姓): the handler's family name is these two characters, not the first one. */
+const COMPOUND_SURNAMES = ['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '令狐', '夏侯', '长孙', '宇文', '司徒', '轩辕', '端木', '独孤', '南宫', '西门', '呼延'];
+
+/** The family name alone (王 of 王建国, 欧阳 of 欧阳娜娜): what a resident's tracking page may show of a handler. */
+export function familyName(name: string | null | undefined): string | null {
+  const n = name?.trim();
+  if (!n) return null;
+  const compound = COMPOUND_SURNAMES.find((s) => n.startsWith(s) && [...n].length > 2);
+  if (compound) return compound;
+  if (!/^\p{Script=Han}/u.test(n)) return [...n][0].toUpperCase() + '.';
+  return [...n][0];
 }

@@ -15,20 +15,36 @@ export const ERROR_CODES = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export interface AppErrorShape { code: ErrorCode; message: string; field?: string }
+export interface AppErrorShape {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  /** For `rate_limited` (and `unavailable`): seconds until a retry can succeed; HTTP sends it as Retry-After too. */
+  retryAfterS?: number;
+}
 
 /** An error meant for the client: its message is safe to show. Anything else is logged and reported as `internal`. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field?: string;
-  constructor(code: ErrorCode, message: string, field?: string) {
+  readonly retryAfterS?: number;
+  /** The third argument is the field at fault, or `{ field, retryAfterS }`. */
+  constructor(code: ErrorCode, message: string, detail?: string | { field?: string; retryAfterS?: number }) {
     super(message);
     this.name = 'AppError';
     this.code = code;
-    this.field = field;
+    const d = typeof detail === 'string' ? { field: detail } : (detail ?? {});
+    this.field = d.field;
+    this.retryAfterS = d.retryAfterS;
   }
   get status(): number { return ERROR_CODES[this.code]; }
-  toJSON(): AppErrorShape { return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) }; }
+  toJSON(): AppErrorShape {
+    return {
+      code: this.code, message: this.message,
+      ...(this.field ? { field: this.field } : {}),
+      ...(this.retryAfterS !== undefined ? { retryAfterS: this.retryAfterS } : {}),
+    };
+  }
 }
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AppErrorShape };

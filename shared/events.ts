@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ROLES, type Role } from './domain.ts';
 import { dutyBody, positionReport } from './schemas.ts';
 import type { SlaState } from './sla.ts';
+import type { PublicTicketView } from './residents.ts';
 import type { PackedSnapshot } from './snapshot-codec.ts';
 
 /** Which slice of the street office a socket sees; decided by the server from the database. */
@@ -13,8 +14,11 @@ export type LiveScope =
   | { kind: 'grids'; streetOfficeId: string; gridIds: string[] }
   | { kind: 'responder'; streetOfficeId: string; responderId: string; gridIds: string[] };
 
-/** Who holds a live socket: a signed-in role, or a wall screen's display token. */
-export type LivePrincipalKind = Role | 'display';
+/**
+ * Who holds a live socket: a signed-in role, a wall screen's display token, or a resident's tracking code (only on
+ * the tracking namespace below, never on the main one).
+ */
+export type LivePrincipalKind = Role | 'display' | 'tracking';
 export const LIVE_PRINCIPALS: readonly LivePrincipalKind[] = [...ROLES, 'display'];
 
 export interface Snapshot {
@@ -108,6 +112,27 @@ export interface SocketData {
   /** The client's address as the server decided it (trusted proxies only). */
   address: string;
 }
+
+/**
+ * The tracking page's live channel: a namespace of its own, opened with a tracking code in the handshake
+ * (`io('/track', { auth: { code } })`). The socket sees one ticket's public view (shared/residents.ts: no names,
+ * phones or positions) and nothing else: it joins no room of the main namespace and can send no event of it.
+ */
+export const TRACK_NAMESPACE = '/track';
+export interface TrackServerToClientEvents {
+  /** The ticket's public view: on connecting, and whenever the ticket changes (keep the highest `version`). */
+  'track:view': (view: PublicTicketView) => void;
+}
+export const TRACK_CLIENT_EVENTS = {
+  /** The view now (a page back from the background asks instead of waiting for the next change). */
+  'track:get': { payload: null, allow: ['tracking'], rate: { perS: 0.5, burst: 5 } },
+} as const satisfies Record<string, ClientEventSpec>;
+export type TrackClientEvent = keyof typeof TRACK_CLIENT_EVENTS;
+export interface TrackClientEventResults { 'track:get': PublicTicketView }
+export type TrackClientToServerEvents = {
+  [E in TrackClientEvent]: (ack: (res: Ack<TrackClientEventResults[E]>) => void) => void;
+};
+export interface TrackSocketData { ticketId: string; address: string }
 
 /** The interval at which positions are coalesced, persisted and broadcast. */
 export const POSITION_FLUSH_MS = 100;

@@ -7,6 +7,8 @@ import type { DuplicateView, LinkReportResult } from './dispatch-api.ts';
 import type { BreakdownDim, BreakdownRow, DrillPage, Report } from './reports.ts';
 import { guardedOfferBody, linkReportBody } from './dispatch-api.ts';
 import { ACTION_BODIES, createDisplayLinkBody, createTicketBody, dutyBody, loginBody, rateBody, type RestAction } from './schemas.ts';
+import { publicReportBody, residentRatingBody, type PlaceAnswer, type PosterSheet, type PublicTicketView, type ReportContext, type ReportReceipt } from './residents.ts';
+import { createOpen311KeyBody, placePendingBody, type NewOpen311Key, type Open311KeyView, type PendingOpen311View } from './open311.ts';
 
 /** GET /api/grids: the grids as GeoJSON (the reports' map registers it; other tools read it too). */
 export interface GridCollection {
@@ -47,6 +49,19 @@ export const REST = {
   'POST /api/admin/display-links': post<NewDisplayLink, typeof createDisplayLinkBody>(createDisplayLinkBody),
   'POST /api/admin/display-links/:id/rotate': post<NewDisplayLink, null>(null),
   'POST /api/admin/display-links/:id/revoke': post<DisplayLinkView, null>(null),
+  // Residents (public): the report page and the tracking page.
+  'GET /api/public/report-context': get<ReportContext>(),
+  'GET /api/public/locate': get<PlaceAnswer>(),
+  'POST /api/public/reports': post<ReportReceipt, typeof publicReportBody>(publicReportBody),
+  'GET /api/public/track/:code': get<PublicTicketView>(),
+  'POST /api/public/track/:code/rating': post<PublicTicketView, typeof residentRatingBody>(residentRatingBody),
+  // Administration: QR posters and Open311 keys; duty staff place Open311 requests that could not place themselves.
+  'GET /api/admin/posters': get<PosterSheet>(),
+  'GET /api/admin/open311-keys': get<{ keys: Open311KeyView[]; endpoint: string; jurisdictionId: string }>(),
+  'POST /api/admin/open311-keys': post<NewOpen311Key, typeof createOpen311KeyBody>(createOpen311KeyBody),
+  'POST /api/admin/open311-keys/:id/revoke': post<Open311KeyView, null>(null),
+  'GET /api/open311/pending': get<PendingOpen311View[]>(),
+  'POST /api/open311/pending/:id/place': post<TicketView, typeof placePendingBody>(placePendingBody),
 } as const;
 export type RestKey = keyof typeof REST;
 export type RestBody<K extends RestKey> = (typeof REST)[K]['body'] extends z.ZodType ? z.input<(typeof REST)[K]['body']> : undefined;

@@ -1,6 +1,6 @@
 // Validation schemas for every input, used at the server's edges and by the clients' forms.
 import { z } from 'zod';
-import { CHANNELS, URGENCIES } from './domain.ts';
+import { STAFF_CHANNELS, URGENCIES } from './domain.ts';
 import { TICKET_STATUSES } from './tickets.ts';
 
 const id = z.string().regex(/^\d{1,18}$/, 'must be a numeric id');
@@ -14,7 +14,7 @@ export const loginBody = z.object({ username: text(64), password: z.string().min
 
 export const createTicketBody = z.object({
   category: text(40),
-  channel: z.enum(CHANNELS),
+  channel: z.enum(STAFF_CHANNELS),
   description: text(2000),
   lat, lng,
   address: text(200).optional(),

@@ -1,5 +1,5 @@
 // The ticket status machine: which action, by which role, from which status, with which fields.
-import { OFFICE_ROLES, type Role } from './domain.ts';
+import { OFFICE_ROLES, ROLES, type Role } from './domain.ts';
 
 export const TICKET_STATUSES = ['reported', 'dispatched', 'accepted', 'responded', 'resolved', 'closed', 'escalated', 'rejected', 'reopened'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -45,8 +45,11 @@ export const TICKET_ACTION_LABELS: Record<TicketAction | 'report' | 'rate' | 'ph
   alert: { zh: '无人可派，已提醒网格长', en: 'no one available, grid leader alerted' },
 };
 
-/** Who performs an action: a signed-in role, or the server itself (offer timeouts). */
-export type Actor = Role | 'system';
+/**
+ * Who performs an action: a signed-in role, the server itself (offer timeouts), or a resident on their tracking page
+ * (a rating of 1–2 reopens the ticket).
+ */
+export type Actor = Role | 'system' | 'resident';
 export interface TransitionRule {
   from: readonly TicketStatus[];
   by: readonly Actor[];
@@ -71,11 +74,11 @@ export const TRANSITIONS: Record<TicketAction, TransitionRule> = {
   escalate: { from: ['reported', 'dispatched', 'accepted', 'responded', 'reopened'], by: OFFICE, to: 'escalated' },
   department_accept: { from: ['escalated'], by: OFFICE, to: 'same' },
   reject: { from: ['reported', 'dispatched', 'reopened'], by: OFFICE, to: 'rejected' },
-  reopen: { from: ['resolved', 'closed'], by: OFFICE, to: 'reopened' },
+  reopen: { from: ['resolved', 'closed'], by: [...OFFICE, 'resident'], to: 'reopened' },
 };
 
 /** Every role that may take some action on a ticket: the REST action route is open to these and no others. */
-export const ACTING_ROLES = [...new Set(Object.values(TRANSITIONS).flatMap((r) => r.by))].filter((a): a is Role => a !== 'system');
+export const ACTING_ROLES = [...new Set(Object.values(TRANSITIONS).flatMap((r) => r.by))].filter((a): a is Role => (ROLES as readonly string[]).includes(a));
 
 /** Extra constraints a responder's action has beyond the table (checked with the ticket's row). */
 export const RESPONDER_ONLY_FROM: Partial<Record<TicketAction, readonly TicketStatus[]>> = {

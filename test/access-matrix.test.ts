@@ -7,10 +7,11 @@ import * as assert from 'uvu/assert';
 import { callerAllowed, type Route } from '../server/http/routes.ts';
 import { createSession, insertDisplayToken, newToken, principalFromSession } from '../server/auth/sessions.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
-import { importGrids } from '../server/grids/import.ts';
+import { createKey } from '../server/open311/keys.ts';
 import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
-import { CLIENT_EVENTS, type ClientEvent } from '../shared/events.ts';
-import { gridByCode, newTicket, noAutoDispatch, responderUser, type GridRef } from './helpers/fixtures.ts';
+import { CLIENT_EVENTS, TRACK_CLIENT_EVENTS, TRACK_NAMESPACE, type ClientEvent } from '../shared/events.ts';
+import { io as ioClient } from 'socket.io-client';
+import { gridByCode, newTicket, noAutoDispatch, otherStreetOffice, responderUser, type GridRef } from './helpers/fixtures.ts';
 
 type Cell = 'nobody' | 'display' | 'admin' | 'duty' | 'leader' | 'manager' | 'responder' | 'leader:other-grid' | 'responder:not-involved' | 'other-office';
 const USERNAMES: Partial<Record<Cell, string>> = {
@@ -19,10 +20,12 @@ const USERNAMES: Partial<Record<Cell, string>> = {
 };
 const CELLS = Object.keys(USERNAMES).concat('nobody', 'display') as Cell[];
 
-interface Fixture { ticket: string; photo: string; throwaway: string; displayLink: string; grid: GridRef }
+interface Fixture { ticket: string; photo: string; throwaway: string; displayLink: string; grid: GridRef; trackingCode: string; apiKey: string; keyId: string; pending: string; token: string }
 interface Sample {
   path?: (f: Fixture) => string; body?: (f: Fixture) => unknown; query?: string; headers?: Record<string, string>;
   raw?: { type: string; bytes: Uint8Array };
+  /** A form-encoded body (Open311's POST). */
+  form?: (f: Fixture) => Record<string, string>;
   /** The route reads or acts on the fixture's ticket (see below). */
   scoped?: true;
   /** Other data-rule refusals of this route, by cell. */
@@ -70,6 +73,28 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/admin/display-links': { body: () => ({ label: '矩阵测试' }) },
   'POST /api/admin/display-links/:id/rotate': { path: (f) => `/api/admin/display-links/${f.displayLink}/rotate` },
   'POST /api/admin/display-links/:id/revoke': { path: (f) => `/api/admin/display-links/${f.displayLink}/revoke` },
+  // Residents: public, opened by a tracking code, never by who is signed in.
+  'GET /api/public/report-context': { query: 'grid=1' },
+  'GET /api/public/locate': { query: 'lat=38.3&lng=116.84' },
+  'POST /api/public/reports': { body: (f) => ({ category: 'clutter', lat: f.grid.lat, lng: f.grid.lng }) },
+  'GET /api/public/track/:code': { path: (f) => `/api/public/track/${f.trackingCode}` },
+  'POST /api/public/track/:code/photos': { path: (f) => `/api/public/track/${f.trackingCode}/photos`, raw: { type: 'image/png', bytes: PNG } },
+  'POST /api/public/track/:code/rating': { path: (f) => `/api/public/track/${f.trackingCode}/rating`, body: () => ({ rating: 5 }) },
+  'GET /api/admin/posters': {},
+  // Open311 keys are the administrator's; duty staff place the requests that could not place themselves.
+  'GET /api/admin/open311-keys': {},
+  'POST /api/admin/open311-keys': { body: () => ({ name: '矩阵测试' }) },
+  'POST /api/admin/open311-keys/:id/revoke': { path: (f) => `/api/admin/open311-keys/${f.keyId}/revoke` },
+  'GET /api/open311/pending': {},
+  'POST /api/open311/pending/:id/place': { path: (f) => `/api/open311/pending/${f.pending}/place`, body: (f) => ({ gridId: f.grid.id }), scope: { 'other-office': 404 } },
+  // Open311: public reads; POST by api_key (the form carries it), whoever else is signed in.
+  'GET /open311/v2/discovery{.:format}': { path: () => '/open311/v2/discovery.xml' },
+  'GET /open311/v2/services{.:format}': { path: () => '/open311/v2/services.json', query: 'jurisdiction_id=street-office-1' },
+  'GET /open311/v2/services/:code{.:format}': { path: () => '/open311/v2/services/elevator.xml', query: 'jurisdiction_id=street-office-1' },
+  'POST /open311/v2/requests{.:format}': { path: () => '/open311/v2/requests.json', form: (f) => ({ api_key: f.apiKey, jurisdiction_id: 'street-office-1', service_code: 'clutter', lat: String(f.grid.lat), long: String(f.grid.lng) }) },
+  'GET /open311/v2/requests{.:format}': { path: () => '/open311/v2/requests.json', query: 'jurisdiction_id=street-office-1' },
+  'GET /open311/v2/requests/:id{.:format}': { path: (f) => `/open311/v2/requests/${f.ticket}.xml`, query: 'jurisdiction_id=street-office-1' },
+  'GET /open311/v2/tokens/:token{.:format}': { path: (f) => `/open311/v2/tokens/${f.token}.json`, query: 'jurisdiction_id=street-office-1' },
 };
 
 const M = suite<{ s: TestServer; f: Fixture }>('access matrix');
@@ -90,12 +115,19 @@ M.before(async (ctx) => {
   const hash = await hashPassword('throwaway-password');
   const [so] = await s.sql<{ id: string }[]>`SELECT id FROM street_offices ORDER BY id LIMIT 1`;
   const [throwaway] = await s.sql<{ id: string }[]>`INSERT INTO users (street_office_id, username, password_hash, role, display_name) VALUES (${so.id}, 'throwaway', ${hash}, 'manager', '临时') RETURNING id`;
-  const [other] = await s.sql<{ id: string }[]>`INSERT INTO street_offices (name, center_lat, center_lng) VALUES ('新华区东环中街街道', 38.32, 116.86) RETURNING id`;
-  await importGrids(s.sql, other.id, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '1号网格', community: '兴元社区' }, geometry: { type: 'Polygon', coordinates: [[[116.9, 38.4], [116.91, 38.4], [116.91, 38.41], [116.9, 38.41], [116.9, 38.4]]] } }] });
+  const other = await otherStreetOffice(s.sql);
   await s.sql`INSERT INTO users (street_office_id, username, password_hash, role, display_name) VALUES (${other.id}, 'duty-elsewhere', ${hash}, 'duty', '外街道值班员')`;
   // A link of its own to rotate and revoke (the test server's own wall link stays valid for the socket cells).
   const link = await insertDisplayToken(s.sql, so.id, 'matrix', newToken());
-  ctx.f = { ticket, photo: photo.id, throwaway: throwaway.id, displayLink: link, grid: g };
+  const trackingCode = (await s.api('POST', '/api/public/reports', { body: { category: 'clutter', lat: g.lat, lng: g.lng } })).body.trackingCode as string;
+  const key = await createKey(s.sql, so.id, 'matrix-client', null);
+  const form = new URLSearchParams({ api_key: key.key, jurisdiction_id: 'street-office-1', service_code: 'road', address_string: '无名路口' });
+  const pendingRes = await fetch(`${s.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  const token = (await pendingRes.json())[0].token as string;
+  const [pending] = await s.sql<{ id: string }[]>`SELECT id FROM open311_pending WHERE token = ${token}`;
+  // A key of its own to revoke (the matrix's POST requests keep using the first one).
+  const spare = await createKey(s.sql, so.id, 'matrix-spare', null);
+  ctx.f = { ticket, photo: photo.id, throwaway: throwaway.id, displayLink: link, grid: g, trackingCode, apiKey: key.key, keyId: spare.view.id, pending: pending.id, token };
 });
 M.after(async ({ s }) => s.close());
 
@@ -135,6 +167,7 @@ M('every route × every caller: refused with exactly 401 / 403 / 404 as the tabl
       const path = (sample.path?.(f) ?? route.path) + (sample.query ? `?${sample.query}` : '');
       const init: RequestInit = { method: route.method, headers };
       if (sample.raw) { init.body = Buffer.from(sample.raw.bytes); (init.headers as Record<string, string>)['content-type'] = sample.raw.type; }
+      else if (sample.form) { init.body = new URLSearchParams(sample.form(f)); (init.headers as Record<string, string>)['content-type'] = 'application/x-www-form-urlencoded'; }
       else if (route.method !== 'GET') { init.body = JSON.stringify(sample.body?.(f) ?? {}); (init.headers as Record<string, string>)['content-type'] = 'application/json'; }
       const res = await fetch(s.url + path, init);
       const got = res.status;
@@ -173,6 +206,25 @@ M('every socket event × every caller: answered as the contract\'s allow list sa
     sock.close();
   }
   assert.equal(failures, []);
+});
+
+type AckSocket = { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<{ ok: boolean; error?: { code: string } }> }; close(): void; connected: boolean };
+
+M('the tracking namespace: a tracking code opens its own events and none of the main contract; on the main namespace it opens nothing', async ({ s, f }) => {
+  const track = ioClient(`${s.url}${TRACK_NAMESPACE}`, { auth: { code: f.trackingCode }, transports: ['websocket'], reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => { track.once('track:view', () => resolve()); track.once('connect_error', reject); });
+  const t = track as unknown as AckSocket;
+  for (const event of Object.keys(TRACK_CLIENT_EVENTS)) assert.ok((await t.timeout(5000).emitWithAck(event)).ok, `${event} as a tracking page`);
+  for (const event of Object.keys(CLIENT_EVENTS)) {
+    const res = await t.timeout(5000).emitWithAck(event, ...(EVENT_SAMPLES[event as ClientEvent] ?? []));
+    assert.ok(!res.ok && res.error?.code === 'bad_request', `${event} is unknown on the tracking namespace: ${JSON.stringify(res)}`);
+  }
+  track.close();
+  // The code is no credential of the main namespace: the handshake is refused as signed out.
+  const main = ioClient(s.url, { auth: { code: f.trackingCode, trackingCode: f.trackingCode }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const err = await new Promise<Error>((resolve) => main.once('connect_error', resolve));
+  assert.match(err.message, /unauthorized/);
+  main.close();
 });
 
 M.run();

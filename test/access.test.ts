@@ -2,8 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
-import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
-import { importGrids } from '../server/grids/import.ts';
+import { gridByCode, newTicket, noAutoDispatch, otherStreetOffice, responderIn, type GridRef } from './helpers/fixtures.ts';
 
 const A = suite<{ s: TestServer; duty: string; leader: string; mine: GridRef; theirs: GridRef; myTicket: string; theirTicket: string }>('access');
 
@@ -56,9 +55,8 @@ A('a grid leader cannot dispatch another grid\'s responder', async ({ s, leader,
 });
 
 A('a ticket of another street office reads as not found', async ({ s, duty }) => {
-  const [so] = await s.sql<{ id: string }[]>`INSERT INTO street_offices (name, center_lat, center_lng) VALUES ('新华区东环中街街道', 38.32, 116.86) RETURNING id`;
-  await importGrids(s.sql, so.id, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '1号网格', community: '兴元社区' }, geometry: { type: 'Polygon', coordinates: [[[116.9, 38.4], [116.91, 38.4], [116.91, 38.41], [116.9, 38.41], [116.9, 38.4]]] } }] });
-  const [g] = await s.sql<{ id: string }[]>`SELECT id FROM grids WHERE street_office_id = ${so.id}`;
+  const so = await otherStreetOffice(s.sql);
+  const g = { id: so.gridId };
   const [t] = await s.sql<{ id: string }[]>`
     INSERT INTO tickets (street_office_id, grid_id, category, channel, urgency, status, description, lat, lng, response_target_s, resolution_target_s)
     VALUES (${so.id}, ${g.id}, 'clutter', 'hotline', 'normal', 'reported', 'x', 38.405, 116.905, 600, 3600) RETURNING id`;

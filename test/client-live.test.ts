@@ -8,20 +8,13 @@ import { bestOffset, pingSample, snapshotSample } from '../client/live/clock.ts'
 import { displayCrs, displayLatLng } from '../client/map/project.ts';
 import { closestToBreach, communityRows, liveCounts, openCountByGrid, responderCounts, runningClock, ticketLook } from '../client/live/derive.ts';
 import { responseClock } from '../shared/sla.ts';
+import { sampleTicket } from './helpers/views.ts';
 
 const T0 = Date.parse('2024-05-06T06:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function ticket(id: string, over: Partial<TicketView> = {}): TicketView {
-  return {
-    id, streetOfficeId: '1', communityId: 'c1', communityName: '金鼎社区', gridId: 'g1', gridName: '金鼎1网格', category: 'elevator',
-    channel: 'hotline', urgency: 'normal', status: 'reported', description: '电梯困人', lat: 38.3, lng: 116.85, address: null,
-    reporterName: null, reporterPhoneMasked: null, reportedAt: iso(T0), dispatchedAt: null, acceptedAt: null, respondedAt: null,
-    resolvedAt: null, closedAt: null, escalatedAt: null, rejectedAt: null, reopenedAt: null, responseTargetS: 600, resolutionTargetS: 86400,
-    assigneeId: null, assigneeName: null, offer: null, department: null, escalationDueAt: null, departmentAcceptedAt: null,
-    duplicateOf: null, rating: null, reopenCount: 0, photoCount: 0, version: 1, ...over,
-  };
-}
+const ticket = (id: string, over: Partial<TicketView> = {}): TicketView =>
+  sampleTicket(id, { gridName: '金鼎1网格', category: 'elevator', description: '电梯困人', reportedAt: iso(T0), ...over });
 
 function responder(id: string, over: Partial<ResponderView> = {}): ResponderView {
   return { id, name: '王伟', kind: 'fulltime', skills: ['general'], team: null, homeGridIds: ['g1'], dutyStatus: 'available', lat: 38.3, lng: 116.85, positionAt: iso(T0), activeTickets: 0, ...over };

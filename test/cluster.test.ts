@@ -17,14 +17,15 @@ C.before(async (ctx) => {
 });
 C.after(async ({ a, b, drop }) => { await a.close(); await b.close(); await drop(); });
 
-C('a dashboard on instance B sees a ticket created through instance A within a second', async ({ a, b }) => {
+// How fast is the bench's business (`npm run bench -- --instances 2`: ticket 201 → every dashboard); here: that it arrives.
+C('a dashboard on instance B sees a ticket created through instance A', async ({ a, b }) => {
   const g = await gridByCode(a.sql, '03-2');
   const wall = b.socket({ displayToken: b.displayToken });
   await waitFor(wall, 'live:snapshot');
-  const t0 = Date.now();
-  const created = await a.api('POST', '/api/tickets', { cookie: await a.login('duty'), body: newTicket(g) });
-  await waitFor<DeltaBatch>(wall, 'live:delta', (d) => d.changes.some((c) => c.kind === 'ticket' && c.ticket.id === created.body.id), 1000);
-  assert.ok(Date.now() - t0 < 1000);
+  const cookie = await a.login('duty');
+  const created = await a.api('POST', '/api/tickets', { cookie, body: newTicket(g) });
+  assert.is(created.status, 201);
+  await waitFor<DeltaBatch>(wall, 'live:delta', (d) => d.changes.some((c) => c.kind === 'ticket' && c.ticket.id === created.body.id), 10_000);
 });
 
 C('positions reported to instance A reach a dashboard on instance B', async ({ a, b }) => {

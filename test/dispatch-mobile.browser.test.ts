@@ -4,12 +4,11 @@
 // the map drawn to every corner after selecting, panning and zooming.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './helpers/server.ts';
-import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
-import { ARTIFACTS, ensureClientBuilt, launchBrowser } from './helpers/browser.ts';
+import { type TestServer } from './helpers/server.ts';
+import { newTicket, responderIn, type GridRef } from './helpers/fixtures.ts';
+import { ARTIFACTS, browserSuite, goOnDuty } from './helpers/browser.ts';
 import { offset, phoneOptions, signedInContext, until } from './helpers/dispatch.ts';
 
 interface Ctx {
@@ -19,23 +18,14 @@ interface Ctx {
 const M = suite<Ctx>('the console on a phone');
 
 M.before(async (ctx) => {
-  await ensureClientBuilt();
-  await mkdir(ARTIFACTS, { recursive: true });
-  ctx.s = await startTestServer();
-  await noAutoDispatch(ctx.s.sql);
-  ctx.g = await gridByCode(ctx.s.sql, '01-1');
-  ctx.duty = await ctx.s.login('duty');
-  ctx.browser = await launchBrowser();
+  Object.assign(ctx, await browserSuite());
   const r = await responderIn(ctx.s.sql, ctx.g.id);
   ctx.responderId = r.responderId;
   ctx.phoneCtx = await signedInContext(ctx.browser, ctx.s, r.username, phoneOptions(offset(ctx.g, 120, 40)));
   ctx.phone = await ctx.phoneCtx.newPage();
   await ctx.phone.goto(`${ctx.s.url}/m`);
   await ctx.phone.waitForSelector('[data-testid=phone][data-ready=true]');
-  await ctx.phone.click('[data-testid=duty-on]');
-  await ctx.phone.click('[data-testid=consent-agree]');
-  await ctx.phone.waitForSelector('[data-testid=phone][data-duty=available]');
-  await until(async () => (await ctx.s.sql`SELECT 1 FROM latest_positions WHERE responder_id = ${ctx.responderId}`).length > 0, 8000, 'the responder\'s position');
+  await goOnDuty(ctx.phone, ctx.responderId, ctx.s.sql);
   // The leader stands in the grid: the intake's GPS button reads this.
   ctx.leaderCtx = await signedInContext(ctx.browser, ctx.s, 'leader01', phoneOptions(offset(ctx.g, -30, 20)));
   await ctx.leaderCtx.addInitScript(() => {

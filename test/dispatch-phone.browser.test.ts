@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { gridByCode, newTicket, responderIn, type GridRef } from './helpers/fixtures.ts';
-import { ARTIFACTS, ensureClientBuilt, launchBrowser } from './helpers/browser.ts';
+import { ARTIFACTS, ensureClientBuilt, goOnDuty, launchBrowser } from './helpers/browser.ts';
 import { offset, phoneOptions, signedInContext, until } from './helpers/dispatch.ts';
 
 interface Ctx { s: TestServer; browser: Browser; g: GridRef; duty: string; pctx: BrowserContext; phone: Page; responderId: string }
@@ -30,10 +30,7 @@ P.before(async (ctx) => {
   ctx.phone = await ctx.pctx.newPage();
   await ctx.phone.goto(`${ctx.s.url}/m`);
   await ctx.phone.waitForSelector('[data-testid=phone][data-ready=true]');
-  await ctx.phone.click('[data-testid=duty-on]');
-  await ctx.phone.click('[data-testid=consent-agree]');
-  await ctx.phone.waitForSelector('[data-testid=phone][data-duty=available]');
-  await until(async () => (await ctx.s.sql`SELECT 1 FROM latest_positions WHERE responder_id = ${ctx.responderId}`).length > 0, 8000, 'first position');
+  await goOnDuty(ctx.phone, ctx.responderId, ctx.s.sql);
 });
 P.after(async ({ s, browser }) => {
   await browser?.close();

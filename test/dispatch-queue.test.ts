@@ -3,20 +3,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { TicketView } from '../shared/api.ts';
 import { EMPTY_FILTER, matches, queueRows } from '../client/dispatch/queue.ts';
+import { sampleTicket } from './helpers/views.ts';
 
 const Q = suite('dispatch queue');
 const NOW = Date.parse('2026-03-02T08:00:00Z');
 const ago = (min: number) => new Date(NOW - min * 60_000).toISOString();
 
-function ticket(id: string, over: Partial<TicketView> = {}): TicketView {
-  return {
-    id, streetOfficeId: '1', communityId: 'c1', communityName: '金鼎社区', gridId: 'g1', gridName: '1号网格', category: 'clutter', channel: 'hotline',
-    urgency: 'normal', status: 'reported', description: '', lat: 38.3, lng: 116.85, address: null, reporterName: null, reporterPhoneMasked: null,
-    reportedAt: ago(1), dispatchedAt: null, acceptedAt: null, respondedAt: null, resolvedAt: null, closedAt: null, escalatedAt: null,
-    rejectedAt: null, reopenedAt: null, responseTargetS: 600, resolutionTargetS: 86400, assigneeId: null, assigneeName: null, offer: null,
-    department: null, escalationDueAt: null, departmentAcceptedAt: null, duplicateOf: null, rating: null, reopenCount: 0, photoCount: 0, version: 1, ...over,
-  };
-}
+const ticket = (id: string, over: Partial<TicketView> = {}): TicketView => sampleTicket(id, { reportedAt: ago(1), ...over });
 
 Q('breached first (most overdue on top), then least time left; escalations, on-site work and verification after', () => {
   const rows = queueRows([

@@ -3,7 +3,6 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -13,27 +12,19 @@ import { decodeSnapshot } from '../shared/snapshot-codec.ts';
 import { createApp } from '../server/app.ts';
 import { testConfig } from '../server/config.ts';
 import { connect } from '../server/db/connect.ts';
-import { startEmbedded } from '../server/db/embedded.ts';
+import { anyFreePort as freePort, startEmbedded } from '../server/db/embedded.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { seedDemoIfEmpty } from '../server/demo/seed.ts';
 import { createDisplayToken } from '../server/auth/sessions.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { gridByCode, newTicket, noAutoDispatch } from './helpers/fixtures.ts';
 import type { LiveClient } from './helpers/server.ts';
+import { until as untilTruthy } from './helpers/dispatch.ts';
 
 const F = suite('faults');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise<number>((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}${serverStderr.length ? `\n  server stderr:\n${serverStderr.join('')}` : ''}`);
-    await sleep(100);
-  }
-}
+const until = <T>(fn: () => Promise<T>, ms: number, what: string) =>
+  untilTruthy(fn, ms, what, () => (serverStderr.length ? `  server stderr:\n${serverStderr.join('')}` : ''));
 
 async function login(base: string, username: string): Promise<string> {
   const res = await fetch(base + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'demo1234' }) });

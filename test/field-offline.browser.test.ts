@@ -3,25 +3,18 @@
 // every one of them reaches the server exactly once when the network returns; the wall is never served from the cache.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './helpers/server.ts';
-import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
-import { ARTIFACTS, ensureClientBuilt, launchBrowser } from './helpers/browser.ts';
+import { type TestServer } from './helpers/server.ts';
+import { newTicket, responderIn, type GridRef } from './helpers/fixtures.ts';
+import { ARTIFACTS, browserSuite } from './helpers/browser.ts';
 import { offset, phoneOptions, signedInContext, until } from './helpers/dispatch.ts';
 
 interface Ctx { s: TestServer; browser: Browser; g: GridRef; duty: string; pctx: BrowserContext; phone: Page; responderId: string; requests: string[] }
 const F = suite<Ctx>('field pages offline');
 
 F.before(async (ctx) => {
-  await ensureClientBuilt();
-  await mkdir(ARTIFACTS, { recursive: true });
-  ctx.s = await startTestServer();
-  await noAutoDispatch(ctx.s.sql);
-  ctx.g = await gridByCode(ctx.s.sql, '01-1');
-  ctx.duty = await ctx.s.login('duty');
-  ctx.browser = await launchBrowser();
+  Object.assign(ctx, await browserSuite());
   const r = await responderIn(ctx.s.sql, ctx.g.id);
   ctx.responderId = r.responderId;
   ctx.requests = [];

@@ -10,6 +10,9 @@ import { createSession } from '../server/auth/sessions.ts';
 import { startTestServer, waitFor, type LiveClient, type TestServer } from './helpers/server.ts';
 import { gridByCode, newTicket, noAutoDispatch } from './helpers/fixtures.ts';
 import { dbFingerprint } from './helpers/fingerprint.ts';
+import { childText, parseXml } from './helpers/open311.ts';
+import { io as ioClient } from 'socket.io-client';
+import { TRACK_CLIENT_EVENTS, TRACK_NAMESPACE } from '../shared/events.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 /** FUZZ_SEED replays a failing run (fast-check prints the seed). */
@@ -18,7 +21,7 @@ const USERS = ['admin', 'duty', 'leader01', 'manager', 'r001'] as const;
 type Caller = (typeof USERS)[number] | 'display' | 'nobody';
 const CALLERS: readonly Caller[] = [...USERS, 'display', 'nobody'];
 
-interface Ctx { s: TestServer; ticketId: string; crashes: unknown[]; onCrash: (e: unknown) => void }
+interface Ctx { s: TestServer; ticketId: string; trackingCode: string; crashes: unknown[]; onCrash: (e: unknown) => void }
 const F = suite<Ctx>('fuzz');
 
 F.before(async (ctx) => {
@@ -29,7 +32,9 @@ F.before(async (ctx) => {
   ctx.s = await startTestServer();
   await noAutoDispatch(ctx.s.sql);
   const duty = await ctx.s.login('duty');
-  ctx.ticketId = (await ctx.s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(await gridByCode(ctx.s.sql, '01-1')) })).body.id;
+  const g = await gridByCode(ctx.s.sql, '01-1');
+  ctx.ticketId = (await ctx.s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(g) })).body.id;
+  ctx.trackingCode = (await ctx.s.api('POST', '/api/public/reports', { body: { category: 'clutter', lat: g.lat, lng: g.lng } })).body.trackingCode;
 });
 F.after(async ({ s, onCrash }) => {
   process.off('uncaughtException', onCrash);
@@ -50,7 +55,7 @@ async function credentials(s: TestServer, who: Caller): Promise<Record<string, s
 // Values that have broken servers before: ids that are not ids, paths that climb, huge and odd numbers, markup.
 const nasty = fc.constantFrom('', '0', '-1', '1', '9'.repeat(30), '1e309', 'NaN', '../../etc/passwd', '%00', '<script>', '\u0000', ' ', '__proto__', 'constructor', '💥');
 const scalar = fc.oneof(nasty, fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.integer().map(String), fc.double().map(String));
-const FIELDS = ['responderId', 'reason', 'note', 'department', 'timeLimitHours', 'rating', 'comment', 'category', 'channel', 'description',
+const FIELDS = ['api_key', 'service_code', 'long', 'address_string', 'attribute', 'name', 'phone', 'attributes', 'responderId', 'reason', 'note', 'department', 'timeLimitHours', 'rating', 'comment', 'category', 'channel', 'description',
   'lat', 'lng', 'accuracy', 'at', 'address', 'reporterName', 'reporterPhone', 'urgency', 'gridId', 'idempotencyKey', 'onDuty', 'username',
   'password', 'label', 'communityId', 'duplicateOf', 'expectOfferId', 'type', 'features', '__proto__'];
 const value: fc.Arbitrary<unknown> = fc.oneof(scalar, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }),
@@ -64,7 +69,7 @@ const body = fc.oneof(
   fc.constant(undefined),
 );
 const contentType = fc.option(fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'image/jpeg', 'multipart/form-data; boundary=x', 'application/json; charset=latin1'), { nil: undefined });
-const query = fc.dictionary(fc.constantFrom('status', 'gridId', 'communityId', 'limit', 'before', 'from', 'to', 'by', 'format', 'q', 'category', 'lat', 'lng', 'onDuty', 'overdue', 'token', 'excludeId', 'radiusM'), scalar, { maxKeys: 4 });
+const query = fc.dictionary(fc.constantFrom('status', 'gridId', 'communityId', 'limit', 'before', 'from', 'to', 'by', 'format', 'q', 'category', 'lat', 'lng', 'onDuty', 'overdue', 'token', 'excludeId', 'radiusM', 'jurisdiction_id', 'service_request_id', 'service_code', 'start_date', 'end_date', 'page', 'page_size', 'extensions', 'grid', 'community'), scalar, { maxKeys: 4 });
 
 F('every REST route, as every caller, with random and malformed input: a 4xx or a success, and a refusal changes nothing', async ({ s, ticketId, crashes }) => {
   assert.ok(s.app.routes.length >= 30, 'the table lists the routes');
@@ -74,7 +79,8 @@ F('every REST route, as every caller, with random and malformed input: a 4xx or 
       fc.option(fc.constantFrom('https://evil.example', 'null'), { nil: undefined }), fc.option(fc.stringMatching(/^[\x21-\x7e]{0,150}$/), { nil: undefined }),
       async (who, params, q, payload, type, origin, key) => {
         let i = 0;
-        const path = route.path.replace(/:[a-z]+/gi, () => encodeURIComponent(params[i++] ?? '1'));
+        // Optional groups ({.:format}) are sent filled in: their parameter is fuzzed like any other.
+        const path = route.path.replace(/\{([^}]*)\}/g, '$1').replace(/:[a-z]+/gi, () => encodeURIComponent(params[i++] ?? '1'));
         const search = new URLSearchParams(q as Record<string, string>).toString();
         const headers: Record<string, string> = { ...(await credentials(s, who)) };
         if (type) headers['content-type'] = type;
@@ -89,6 +95,11 @@ F('every REST route, as every caller, with random and malformed input: a 4xx or 
         if (res.status >= 400) {
           assert.is(await dbFingerprint(s.sql), before, `${route.method} ${path} as ${who} was refused (${res.status}) but changed the database`);
           if (route.path.startsWith('/api/')) assert.ok(JSON.parse(text).error.message, 'a refusal says why');
+          // Open311 refuses in the spec's errors element, in JSON for .json paths and XML otherwise.
+          if (route.path.startsWith('/open311/')) {
+            const why = (res.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text)[0]?.description : childText(parseXml(text).children[0], 'description');
+            assert.ok(why, `${route.method} ${path}: a refusal says why in the spec's errors element`);
+          }
         }
       }), { numRuns: RUNS, endOnFailure: true, ...SEED }), `${route.method} ${route.path}`);
   }
@@ -152,6 +163,26 @@ F('every socket event, as every caller, with random arguments, acks in the wrong
   for (const sock of sockets.values()) sock.close();
   assert.equal(crashes, []);
   assert.is((await fetch(`${s.url}/healthz`)).status, 200);
+});
+
+F('the tracking namespace: random events and arguments from a tracking page are answered or refused, never crash it', async ({ s, trackingCode, crashes }) => {
+  const sock = ioClient(`${s.url}${TRACK_NAMESPACE}`, { auth: { code: trackingCode }, transports: ['websocket'], reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => { sock.once('track:view', () => resolve()); sock.once('connect_error', reject); });
+  const raw = sock as unknown as Raw;
+  const events = [...Object.keys(TRACK_CLIENT_EVENTS), ...Object.keys(CLIENT_EVENTS), '__proto__', ''];
+  await explained(fc.assert(fc.asyncProperty(fc.constantFrom(...events), fc.array(value, { maxLength: 3 }), fc.boolean(), async (event, args, ackLast) => {
+    const before = await dbFingerprint(s.sql);
+    const reply = new Promise<{ ok: boolean } | 'dropped'>((resolve) => {
+      const timer = setTimeout(() => resolve('dropped'), 5000);
+      raw.emit(event, ...(ackLast ? [...args, (r: { ok: boolean }) => { clearTimeout(timer); resolve(r); }] : args));
+      if (!ackLast) { clearTimeout(timer); setTimeout(() => resolve('dropped'), 20); }
+    });
+    const r = await reply;
+    if (ackLast && r === 'dropped') assert.not.ok(raw.connected, `${event}: an ack was given, so an answer is due`);
+    assert.is(await dbFingerprint(s.sql), before, `${event} from a tracking page changed the database`);
+  }), { numRuns: RUNS * 5, endOnFailure: true, ...SEED }), 'tracking namespace');
+  sock.close();
+  assert.equal(crashes, []);
 });
 
 F.run();

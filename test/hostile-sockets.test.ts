@@ -100,6 +100,20 @@ H('connections per account and per display link are capped; the next one is refu
   await connected(s, { cookie });
 });
 
+H('handshakes per account are limited per minute across instances (each costs a snapshot); the refusal says when to retry', async () => {
+  const s = await startTestServer({ config: { liveConnectsPerMinute: 3 } });
+  try {
+    const cookie = await s.login('leader03');
+    for (let i = 0; i < 3; i++) (await connected(s, { cookie })).close();
+    const fourth = s.socket({ cookie });
+    const err = await new Promise<Error>((r) => fourth.on('connect_error', r));
+    assert.match(err.message, /^rate_limited: .*too many live connections, try again in \d+ s/);
+    await connected(s, { cookie: await s.login('leader04') });
+  } finally {
+    await s.close();
+  }
+});
+
 H('a socket ends when its session expires', async ({ s }) => {
   const cookie = await s.login('manager');
   const sock = await connected(s, { cookie });

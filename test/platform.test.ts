@@ -1,9 +1,11 @@
 // Start-up concerns: migrations from an empty database, configuration errors, health and readiness.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import pino from 'pino';
 import { loadConfig, testConfig } from '../server/config.ts';
-import { migrate, migrationFiles } from '../server/db/migrate.ts';
+import { migrate, migrationFiles, migrationsDir } from '../server/db/migrate.ts';
 import { createApp } from '../server/app.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { assertNoDemoCredentials } from '../server/demo/guard.ts';
@@ -71,6 +73,13 @@ P('configuration: defaults, and bad values named with the reason', () => {
   assert.match(bad({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL=.*must start with postgres:\/\//);
   assert.match(bad({ TILE_URL: 'http://tiles/x.png' }), /TILE_URL.*\{z\}/);
   assert.match(bad({ TILE_CRS: 'bd09' }), /TILE_CRS/);
+  assert.match(bad({ LOCATION_PARTITION_TZ: 'Mars/Olympus' }), /LOCATION_PARTITION_TZ="Mars\/Olympus".*IANA/);
+  assert.is(loadConfig({ LOCATION_PARTITION_TZ: 'UTC' }).locationPartitionTz, 'UTC');
+});
+
+P('the migration that partitions position history uses the configured default zone for the days it makes', async () => {
+  const sql = await readFile(path.join(migrationsDir, '030_positions_partitioned.sql'), 'utf8');
+  assert.ok(sql.includes(`gridops_ensure_position_partitions('${loadConfig({}).locationPartitionTz}',`));
 });
 
 P('production mode refuses a database whose demo accounts still have the demo password, unless told', async () => {
@@ -97,6 +106,29 @@ P('the embedded PostgreSQL names the cause when its port is taken', async () => 
     assert.match(why, new RegExp(`port ${port} on 127.0.0.1 is in use by another process`));
   } finally {
     squatter.close();
+  }
+});
+
+P('every advisory lock id in the code and the migrations is one of the listed ones, and no two uses share one', async () => {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { ADVISORY_LOCKS } = await import('../server/db/locks.ts');
+  const ids = Object.values(ADVISORY_LOCKS);
+  assert.is(new Set(ids).size, ids.length, 'distinct ids');
+  const root = new URL('../server/', import.meta.url);
+  const files: string[] = [];
+  const walk = async (dir: URL) => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(new URL(`${e.name}/`, dir));
+      else if (/\.(ts|sql)$/.test(e.name)) files.push(new URL(e.name, dir).pathname);
+    }
+  };
+  await walk(root);
+  for (const f of files) {
+    const text = await readFile(f, 'utf8');
+    for (const m of text.matchAll(/\b7270\d\d\b/g)) {
+      assert.ok((ids as readonly number[]).includes(Number(m[0])), `${f} uses advisory lock ${m[0]}, which server/db/locks.ts does not list`);
+      if (!f.endsWith('locks.ts')) assert.ok(f.endsWith('.sql'), `${f}: take the id from ADVISORY_LOCKS instead of writing ${m[0]}`);
+    }
   }
 });
 

@@ -17,6 +17,10 @@ const OUTSIDE_THE_CLIENT: Record<string, string> = {
   'GET /api/reports/export.xlsx': 'a download link',
   'POST /api/users/:id/disable': 'administration by API',
   'POST /api/grids/import': 'the import-grids command and API',
+  'POST /api/public/track/:code/photos': 'binary upload of a resident\'s photo',
+  ...Object.fromEntries(['GET /open311/v2/discovery{.:format}', 'GET /open311/v2/services{.:format}', 'GET /open311/v2/services/:code{.:format}',
+    'POST /open311/v2/requests{.:format}', 'GET /open311/v2/requests{.:format}', 'GET /open311/v2/requests/:id{.:format}', 'GET /open311/v2/tokens/:token{.:format}']
+    .map((k) => [k, 'Open311 GeoReport v2 for other systems: form bodies, XML or JSON (server/open311)'])),
 };
 
 const R = suite<{ s: TestServer }>('REST contract');

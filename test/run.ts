@@ -2,20 +2,11 @@
 // Usage: tsx test/run.ts [pattern]   e.g. `tsx test/run.ts tickets` runs files whose name contains "tickets".
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import { parse } from 'uvu/parse';
 import { run } from 'uvu/run';
-import { startEmbedded } from '../server/db/embedded.ts';
+import { anyFreePort, startEmbedded } from '../server/db/embedded.ts';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const filter = process.argv[2];
 let stop: (() => Promise<void>) | null = null;
@@ -23,7 +14,7 @@ let dir: string | null = null;
 if (!process.env.TEST_DATABASE_URL) {
   dir = await mkdtemp(path.join(tmpdir(), 'gridops-test-'));
   await chmod(dir, 0o755); // the postgres OS user must be able to enter it
-  const db = await startEmbedded(path.join(dir, 'pg'), await freePort(), () => {}, 'postgres_admin');
+  const db = await startEmbedded(path.join(dir, 'pg'), await anyFreePort(), () => {}, 'postgres_admin');
   process.env.TEST_DATABASE_URL = db.url;
   stop = db.stop;
 }

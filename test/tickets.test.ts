@@ -6,13 +6,14 @@ import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from
 
 const T = suite<{ s: TestServer; duty: string; g: GridRef }>('tickets');
 
-T.before(async (ctx) => {
+// Each test on a database of its own (cloned from the seeded template): no test depends on another's tickets.
+T.before.each(async (ctx) => {
   ctx.s = await startTestServer();
   await noAutoDispatch(ctx.s.sql);
   ctx.duty = await ctx.s.login('duty');
   ctx.g = await gridByCode(ctx.s.sql, '01-1');
 });
-T.after(async ({ s }) => s.close());
+T.after.each(async ({ s }) => s.close());
 
 T('a report lands in the grid that contains its location, with its history and SLA target', async ({ s, duty, g }) => {
   const res = await s.api('POST', '/api/tickets', { cookie: duty, body: newTicket(g, { category: 'elevator' }) });

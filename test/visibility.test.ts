@@ -7,10 +7,9 @@ import { SCOPE_KINDS, responderAudience, sees, ticketAudience, type Scope } from
 import { offersInScope, respondersInScope, ticketsInScope } from '../server/auth/scope-sql.ts';
 import { liveRoom, scopeOfRoom } from '../server/live/rooms.ts';
 import { assertTicketVisible, scopeOf, type Principal } from '../server/auth/principal.ts';
-import { importGrids } from '../server/grids/import.ts';
 import { ticketView } from '../server/tickets/views.ts';
 import { freshDatabase } from './helpers/db.ts';
-import { gridByCode, responderUser } from './helpers/fixtures.ts';
+import { gridByCode, otherStreetOffice, responderUser } from './helpers/fixtures.ts';
 import type { Sql } from '../server/db/connect.ts';
 
 const V = suite<{ db: Awaited<ReturnType<typeof freshDatabase>>; f: Fixture }>('visibility: one rule');
@@ -33,14 +32,12 @@ V.before(async (ctx) => {
   const [so] = await sql<{ id: string }[]>`SELECT id FROM street_offices ORDER BY id LIMIT 1`;
   const g1 = (await gridByCode(sql, '01-1')).id, g2 = (await gridByCode(sql, '07-3')).id;
   const a = (await responderUser(sql, 'r001')).responderId, b = (await responderUser(sql, 'r250')).responderId;
-  const [other] = await sql<{ id: string }[]>`INSERT INTO street_offices (name, center_lat, center_lng) VALUES ('新华区东环中街街道', 38.32, 116.86) RETURNING id`;
-  await importGrids(sql, other.id, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '1号网格', community: '兴元社区' }, geometry: { type: 'Polygon', coordinates: [[[116.9, 38.4], [116.91, 38.4], [116.91, 38.41], [116.9, 38.41], [116.9, 38.4]]] } }] });
-  const [og] = await sql<{ id: string }[]>`SELECT id FROM grids WHERE street_office_id = ${other.id}`;
+  const other = await otherStreetOffice(sql);
   const tickets = [
     await ticket(sql, so.id, g1), await ticket(sql, so.id, g1, { offeredTo: a }), await ticket(sql, so.id, g2, { assignee: a }),
     await ticket(sql, so.id, g2), await ticket(sql, so.id, g2, { offeredTo: b }),
   ];
-  ctx.f = { so: so.id, other: other.id, g1, g2, a, b, tickets, otherTicket: await ticket(sql, other.id, og.id) };
+  ctx.f = { so: so.id, other: other.id, g1, g2, a, b, tickets, otherTicket: await ticket(sql, other.id, other.gridId) };
 });
 V.after(async ({ db }) => db.drop());
 

@@ -12,7 +12,7 @@ export interface DashReport {
   ms: number; perDashboard: number[]; latency: HistJson; tickets: Array<[string, number, number]>;
   gaps: number; disconnects: number; reconnectSnapshots: number; connected: number;
 }
-export interface RespReport { sent: number; ok: number; errors: Record<string, number>; inflight: number; disconnects: number; ackLatency: HistJson; connected: number }
+export interface RespReport { ms: number; sent: number; ok: number; errors: Record<string, number>; inflight: number; disconnects: number; ackLatency: HistJson; connected: number }
 
 export class Dashboards {
   readonly workers: Worker[];
@@ -64,13 +64,14 @@ export class Responders {
     let from = 0;
     const rs = await Promise.all(this.workers.map((w, k) => {
       const mine = responders.slice(from, (from += parts[k]));
-      return w.call<{ ok: number; failed: number; ms: number }>('connect', { url: at(k), responders: mine, concurrency: concurrencyPerProc });
+      return w.call<{ ok: number; failed: number; ms: number }>('connect', { url: at(k), responders: mine, concurrency: concurrencyPerProc }, 1_800_000);
     }));
     return { ok: rs.reduce((s, r) => s + r.ok, 0), failed: rs.reduce((s, r) => s + r.failed, 0), ms: Math.max(...rs.map((r) => r.ms)) };
   }
-  rate(total: number) {
+  /** `total` reports a second over all phones; with `jitter` each phone reports on its own timer (period ± jitter). */
+  rate(total: number, jitter?: number) {
     const parts = split(total, this.workers.length);
-    return Promise.all(this.workers.map((w, k) => w.call('rate', { perSecond: parts[k] })));
+    return Promise.all(this.workers.map((w, k) => w.call('rate', { perSecond: parts[k], jitter })));
   }
   record() { return Promise.all(this.workers.map((w) => w.call('record'))); }
 
@@ -81,7 +82,7 @@ export class Responders {
     const ackLatency = new Hist();
     for (const r of rs) ackLatency.merge(r.ackLatency);
     return {
-      sent: rs.reduce((s, r) => s + r.sent, 0), ok: rs.reduce((s, r) => s + r.ok, 0), errors, ackLatency,
+      ms: Math.max(...rs.map((r) => r.ms)), sent: rs.reduce((s, r) => s + r.sent, 0), ok: rs.reduce((s, r) => s + r.ok, 0), errors, ackLatency,
       inflight: rs.reduce((s, r) => s + r.inflight, 0), disconnects: rs.reduce((s, r) => s + r.disconnects, 0), connected: rs.reduce((s, r) => s + r.connected, 0),
     };
   }

@@ -1,6 +1,5 @@
 // A throwaway PostgreSQL for one bench run: embedded, in a temp folder, migrated; removed again on stop.
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbedded } from '../../server/db/embedded.ts';
@@ -9,14 +8,9 @@ import { migrate } from '../../server/db/migrate.ts';
 
 export interface BenchDb { url: string; sql: Sql; dataDir: string; postmasterPid(): Promise<number | null>; stop(): Promise<void> }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { anyFreePort } from '../../server/db/embedded.ts';
+
+export const freePort = anyFreePort;
 
 export async function startBenchDb(log: (m: string) => void = () => {}): Promise<BenchDb> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gridops-bench-'));

@@ -42,7 +42,7 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
       ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: dataDir,
       SIMULATE: 'false', SEED_DEMO: 'false', LOG_LEVEL: 'warn', METRICS_TOKEN,
       // Every generated client comes from 127.0.0.1, 200 dashboards share one display link: no connection caps here.
-      MAX_SOCKETS_PER_ADDRESS: '0', MAX_SOCKETS_PER_DISPLAY: '0', ...env,
+      MAX_SOCKETS_PER_ADDRESS: '0', MAX_SOCKETS_PER_DISPLAY: '0', LIVE_CONNECTS_PER_MINUTE: '0', LIVE_CONNECTS_PER_ADDRESS_PER_MINUTE: '0', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -38,8 +38,36 @@ function send(p: Phone) {
   });
 }
 
+/**
+ * Jittered mode (the city profile): each phone reports every `period` ms ± jitter·period, as a real phone on a
+ * timer does, instead of a round-robin at an even rate. Phones wait in a wheel of TICK_MS slots until due.
+ */
+let recordSince = performance.now();
+let jitter: number | null = null, periodMs = 0;
+let wheel = new Map<number, Phone[]>();
+let wheelAt = 0;
+const slotOf = (t: number) => Math.floor(t / TICK_MS);
+function schedule(p: Phone, at: number) {
+  const k = slotOf(at);
+  (wheel.get(k) ?? wheel.set(k, []).get(k)!).push(p);
+}
+function tickJittered() {
+  const now = performance.now(), upTo = slotOf(now);
+  for (; wheelAt <= upTo; wheelAt++) {
+    const due = wheel.get(wheelAt);
+    if (!due) continue;
+    wheel.delete(wheelAt);
+    for (const p of due) {
+      if (!p.socket.connected) continue;
+      send(p);
+      schedule(p, now + periodMs * (1 + jitter! * (2 * Math.random() - 1)));
+    }
+  }
+}
+
 function tick() {
   if (rate <= 0 || phones.length === 0) return;
+  if (jitter != null) { tickJittered(); return; }
   const due = Math.floor((rate * (performance.now() - rateSince)) / 1000) - sentSinceRate;
   // Round-robin keeps each socket at rate/M per second, under the server's per-socket limit.
   for (let k = 0; k < due; k++) {
@@ -76,19 +104,29 @@ serve({
     timer ??= setInterval(tick, TICK_MS);
     return { ok: phones.length, failed, ms: Date.now() - t0 };
   },
-  rate({ perSecond }: { perSecond: number }) {
+  /** perSecond over all this worker's phones; with `jitter` (0–1) each phone keeps its own jittered period. */
+  rate({ perSecond, jitter: j }: { perSecond: number; jitter?: number }) {
     rate = perSecond;
     rateSince = performance.now();
     sentSinceRate = 0;
+    jitter = j ?? null;
+    wheel = new Map();
+    if (jitter != null && perSecond > 0 && phones.length > 0) {
+      periodMs = (phones.length / perSecond) * 1000;
+      wheelAt = slotOf(rateSince);
+      // First reports spread evenly over one period, so the phones do not start in step.
+      for (const p of phones) schedule(p, rateSince + Math.random() * periodMs);
+    }
     return true;
   },
   record() {
+    recordSince = performance.now();
     ackLat.reset();
     sent = 0; ok = 0; disconnects = 0; errors = {};
     return true;
   },
   report() {
-    return { sent, ok, errors, inflight, disconnects, ackLatency: ackLat.toJSON(), connected: phones.filter((p) => p.socket.connected).length };
+    return { ms: performance.now() - recordSince, sent, ok, errors, inflight, disconnects, ackLatency: ackLat.toJSON(), connected: phones.filter((p) => p.socket.connected).length };
   },
   close() {
     clearInterval(timer);

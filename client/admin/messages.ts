@@ -29,6 +29,21 @@ const zh = {
   copied: '已复制',
   close: '关闭',
   empty: '还没有大屏链接',
+  keysTitle: 'Open311 接口密钥',
+  keysHint: '其他系统（市级平台、第三方 311 应用）通过 Open311 GeoReport v2 接口向本街道报事，每个系统一把密钥。密钥只显示一次；泄露时请立即停用。',
+  keyName: '使用方名称',
+  keyNamePlaceholder: '如：市级网格化平台',
+  keyCreate: '签发密钥',
+  newKeyTitle: '新密钥（只显示这一次，请现在复制给对方）',
+  keysEmpty: '还没有签发密钥',
+  endpoint: '接口地址',
+  jurisdiction: 'jurisdiction_id',
+  confirmRevokeKey: '停用“{name}”的密钥？它之后的请求会被拒绝。',
+  postersTitle: '二维码海报',
+  postersHint: '每个网格、每个社区一张 A4 海报。居民扫码即打开随手拍页面，位置已定在该网格。打印后张贴在楼道、小区门口。',
+  posterCommunity: '社区海报',
+  posterAllGrids: '全部网格海报',
+  posterLinkTitle: '打开 A4 海报（可打印）',
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -59,6 +74,21 @@ const en: Record<keyof typeof zh, string> = {
   copied: 'Copied',
   close: 'Close',
   empty: 'No wall-screen links yet',
+  keysTitle: 'Open311 API keys',
+  keysHint: 'Other systems (the city platform, third-party 311 apps) report to this street office through the Open311 GeoReport v2 API, one key per system. A key is shown once; revoke it at once if it leaks.',
+  keyName: 'Who uses it',
+  keyNamePlaceholder: 'e.g. City grid platform',
+  keyCreate: 'Issue key',
+  newKeyTitle: 'New key (shown only this once: copy it to its user now)',
+  keysEmpty: 'No keys issued yet',
+  endpoint: 'Endpoint',
+  jurisdiction: 'jurisdiction_id',
+  confirmRevokeKey: 'Revoke the key of "{name}"? Its requests are refused from then on.',
+  postersTitle: 'QR posters',
+  postersHint: 'One A4 poster per grid and per community. Scanning opens the residents\' report page with the place set to that grid. Print and put them up in stairwells and at compound gates.',
+  posterCommunity: 'Community poster',
+  posterAllGrids: 'All grid posters',
+  posterLinkTitle: 'Open the A4 poster (printable)',
 };
 
 export const m = dictionary<keyof typeof zh>(zh, en);

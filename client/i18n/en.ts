@@ -70,6 +70,7 @@ export const en: Record<MessageKey, string> = {
   loginBusy: 'Signing in…',
   loginFailed: 'Wrong username or password',
   loginNetwork: 'Cannot reach the server',
+  loginRateLimited: 'Too many sign-in attempts: try again in {minutes} min',
   dispatchTitle: 'Dispatch console',
   phoneTitle: 'Phone',
   notFound: 'Page not found',

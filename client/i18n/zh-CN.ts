@@ -68,6 +68,7 @@ export const zhCN = {
   loginBusy: '登录中…',
   loginFailed: '用户名或密码错误',
   loginNetwork: '无法连接服务器',
+  loginRateLimited: '登录尝试过多，请 {minutes} 分钟后再试',
   dispatchTitle: '调度台',
   phoneTitle: '手机端',
   notFound: '页面不存在',

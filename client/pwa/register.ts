@@ -17,7 +17,9 @@ export function startFieldWorker(): void {
     link.href = manifest;
     document.head.append(link);
   }
-  if (path === '/wall' || !('serviceWorker' in navigator)) return;
+  // The wall must show live truth or nothing; residents' pages are opened once from a poster on someone's phone, where
+  // precaching the whole staff app would only cost them data.
+  if (path === '/wall' || path === '/report' || path === '/poster' || path.startsWith('/t/') || !('serviceWorker' in navigator)) return;
 
   const wb = new Workbox('/sw.js', { scope: '/' });
   const take = () => {

@@ -5,24 +5,22 @@ import { ROLES } from '../../shared/domain.ts';
 import { loginBody } from '../../shared/schemas.ts';
 import { route, type Route } from '../http/routes.ts';
 import { parse, parseId } from '../http/validate.ts';
-import { dummyHash, verifyPassword } from './passwords.ts';
+import { createSignIn } from './login.ts';
 import { createSession, deleteSession, SESSION_COOKIE } from './sessions.ts';
 import { toMe } from './principal.ts';
 import { principalFromSession } from './sessions.ts';
 import { sessionRoom, userRoom } from '../live/rooms.ts';
 
-export function authRoutes({ sql, config, io }: Deps): Route[] {
+export function authRoutes(deps: Deps): Route[] {
+  const { sql, config, io } = deps;
+  const signIn = createSignIn(deps);
   return [
     route({
       method: 'POST', path: '/api/auth/login', allow: ['public'],
       async handler(ctx) {
         const body = parse(loginBody, ctx.request.body);
-        const [user] = await sql<{ id: string; password_hash: string; disabled: boolean }[]>`
-          SELECT id, password_hash, disabled FROM users WHERE username = ${body.username}`;
-        const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), body.password);
-        if (!user || !ok) throw new AppError('unauthorized', 'wrong username or password');
-        if (user.disabled) throw new AppError('forbidden', 'this account is disabled');
-        const session = await createSession(sql, user.id, config.sessionTtlHours);
+        const userId = await signIn(body, ctx.ip);
+        const session = await createSession(sql, userId, config.sessionTtlHours);
         // Behind a TLS-terminating proxy the hop to us is plain HTTP: the public URL says the browser's side is not.
         const secure = ctx.secure || (config.publicUrl?.startsWith('https://') ?? false);
         if (secure) ctx.cookies.secure = true;

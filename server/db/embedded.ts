@@ -10,6 +10,9 @@ export interface EmbeddedDb { url: string; stop(): Promise<void> }
 
 const PASSWORD = 'grid-ops-local';
 
+/** The application database of an embedded cluster on this port (loopback only). */
+export const embeddedUrl = (port: number, database = 'gridops') => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
 /** Starts (initialising on first use) a cluster whose files live in `dir`; as root, they belong to the postgres user. */
 export async function startEmbedded(dir: string, port: number, log: (m: string) => void = () => {}, database = 'gridops'): Promise<EmbeddedDb> {
   if (!(await portFree(port))) {
@@ -46,7 +49,7 @@ export async function startEmbedded(dir: string, port: number, log: (m: string) 
   } finally {
     await sql.end({ timeout: 1 });
   }
-  return { url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`, stop: () => pg.stop() };
+  return { url: embeddedUrl(port, database), stop: () => pg.stop() };
 }
 
 /** True when nothing listens on 127.0.0.1:port. */

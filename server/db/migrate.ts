@@ -3,12 +3,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from './connect.ts';
+import { ADVISORY_LOCKS } from './locks.ts';
 
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
-const LOCK = 727001;
+export const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+const LOCK = ADVISORY_LOCKS.migrate;
 
 export async function migrationFiles(): Promise<string[]> {
-  return (await readdir(dir)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  return (await readdir(migrationsDir)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
 }
 
 export async function migrate(sql: Sql): Promise<string[]> {
@@ -19,7 +20,7 @@ export async function migrate(sql: Sql): Promise<string[]> {
     const done = new Set((await tx<{ name: string }[]>`SELECT name FROM schema_migrations`).map((r) => r.name));
     for (const file of await migrationFiles()) {
       if (done.has(file)) continue;
-      await tx.unsafe(await readFile(path.join(dir, file), 'utf8'));
+      await tx.unsafe(await readFile(path.join(migrationsDir, file), 'utf8'));
       await tx`INSERT INTO schema_migrations (name) VALUES (${file})`;
       applied.push(file);
     }

@@ -28,6 +28,33 @@ export const CELL_LAT = 0.0045;
 
 export interface CategorySeed { code: string; zh: string; en: string; urgency: 'normal' | 'urgent'; skill: string; responseMin: number; resolutionH: number; weight: number; texts: string[] }
 
+/** Groups of categories on the residents' page and in Open311's service list. */
+export const CATEGORY_GROUPS: Array<{ zh: string; en: string; codes: string[] }> = [
+  { zh: '市容环境', en: 'Streets & tidiness', codes: ['clutter', 'parking', 'building', 'posters', 'pets'] },
+  { zh: '公共设施', en: 'Public facilities', codes: ['road', 'manhole', 'streetlight', 'fitness', 'elevator'] },
+  { zh: '安全隐患', en: 'Safety hazards', codes: ['wires', 'falling'] },
+  { zh: '水电气暖', en: 'Water, power, gas, heating', codes: ['sewage', 'utilities'] },
+  { zh: '民生服务', en: 'Help at home', codes: ['dispute', 'policy', 'elderly', 'ebike_repair', 'appliance_repair'] },
+];
+/** Requests about a household (its elderly, its dispute, its appliances) are never published with details or place. */
+export const PRIVATE_CATEGORIES = ['dispute', 'policy', 'elderly', 'ebike_repair', 'appliance_repair'];
+
+export interface AttributeSeed {
+  category: string; code: string; datatype: 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
+  required: boolean; zh: string; en: string; hint?: string; choices?: Array<{ key: string; zh: string; en: string }>;
+}
+/** The extra questions some categories ask (Open311 service definitions; the report form asks them too). */
+export const CATEGORY_ATTRIBUTES: AttributeSeed[] = [
+  { category: 'elevator', code: 'trapped', datatype: 'singlevaluelist', required: true, zh: '有人被困在电梯里吗？', en: 'Is anyone trapped inside?',
+    choices: [{ key: 'yes', zh: '有人被困', en: 'Yes, someone is trapped' }, { key: 'no', zh: '没有人被困', en: 'No one is trapped' }] },
+  { category: 'elevator', code: 'floor', datatype: 'number', required: false, zh: '电梯停在几楼？', en: 'Which floor is the elevator on?', hint: '楼层数字，如 6 · a floor number, e.g. 6' },
+  { category: 'elevator', code: 'building', datatype: 'string', required: false, zh: '几号楼几单元？', en: 'Building and entrance', hint: '如 3号楼2单元 · e.g. building 3, entrance 2' },
+  { category: 'utilities', code: 'utility', datatype: 'singlevaluelist', required: true, zh: '是哪一种问题？', en: 'Which supply?',
+    choices: [{ key: 'water', zh: '停水/漏水', en: 'Water' }, { key: 'power', zh: '停电', en: 'Power' }, { key: 'gas', zh: '燃气（闻到燃气味请先开窗、勿开关电器）', en: 'Gas (smell of gas: open windows, touch no switches)' }, { key: 'heating', zh: '暖气不热', en: 'Heating' }] },
+  { category: 'streetlight', code: 'pole', datatype: 'string', required: false, zh: '灯杆上的编号（如有）', en: 'Number on the pole (if any)' },
+  { category: 'falling', code: 'floor', datatype: 'number', required: false, zh: '隐患在几楼？', en: 'On which floor?' },
+];
+
 export const CATEGORIES: CategorySeed[] = [
   { code: 'clutter', zh: '乱堆乱放', en: 'Garbage & clutter', urgency: 'normal', skill: 'general', responseMin: 10, resolutionH: 24, weight: 14, texts: ['楼道堆放杂物影响通行', '垃圾桶满溢无人清运', '单元门口堆放装修垃圾'] },
   { code: 'parking', zh: '车乱停', en: 'Illegal parking', urgency: 'normal', skill: 'general', responseMin: 10, resolutionH: 4, weight: 10, texts: ['车辆占用消防通道', '电动车堵住单元门口', '机动车停在人行道上'] },

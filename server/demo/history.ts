@@ -2,7 +2,7 @@
 // directly with back-dated times (the services stamp now()); the live simulation goes through the services.
 import type { Sql } from '../db/connect.ts';
 import { pointInPolygon, type PolygonCoords } from '../../shared/geo.ts';
-import { CHANNELS } from '../../shared/domain.ts';
+import { STAFF_CHANNELS } from '../../shared/domain.ts';
 import { CATEGORIES, DEPARTMENTS } from './data.ts';
 import { prng } from './geometry.ts';
 import { startOfLocalDay } from '../metrics/kpis.ts';
@@ -36,7 +36,7 @@ export async function seedHistory(sql: Sql, soId: string, days: number, perDay =
   const responders = await sql<{ id: string; name: string; grid_id: string }[]>`
     SELECT r.id, r.name, rg.grid_id FROM responders r JOIN responder_grids rg ON rg.responder_id = r.id WHERE r.street_office_id = ${soId}`;
   const now = Date.now();
-  const channels = [...CHANNELS];
+  const channels = [...STAFF_CHANNELS];
   let count = 0;
   for (let d = days; d >= 0; d--) {
     const dayStart = startOfLocalDay(now, 480).getTime() - d * 86_400_000;

@@ -3,7 +3,7 @@ import type { Sql } from '../db/connect.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { importGrids } from '../grids/import.ts';
 import type { ResponderKind } from '../../shared/domain.ts';
-import { CATEGORIES, COMMUNITIES, DEMO_PASSWORD, DEPARTMENTS, GIVEN, STREET_OFFICE, SURNAMES } from './data.ts';
+import { CATEGORIES, CATEGORY_ATTRIBUTES, CATEGORY_GROUPS, COMMUNITIES, DEMO_PASSWORD, DEPARTMENTS, GIVEN, PRIVATE_CATEGORIES, STREET_OFFICE, SURNAMES } from './data.ts';
 import { demoCells, prng } from './geometry.ts';
 import { seedHistory } from './history.ts';
 
@@ -34,7 +34,18 @@ export async function seedDemoIfEmpty(sql: Sql, opts: { historyDays?: number } =
   const [so] = await sql<{ id: string }[]>`
     INSERT INTO street_offices (name, name_en, center_lat, center_lng) VALUES (${STREET_OFFICE.name}, ${STREET_OFFICE.nameEn}, ${STREET_OFFICE.lat}, ${STREET_OFFICE.lng}) RETURNING id`;
   const soId = so.id;
-  await sql`INSERT INTO categories ${sql(CATEGORIES.map((c) => ({ code: c.code, name_zh: c.zh, name_en: c.en, urgency: c.urgency, skill: c.skill, response_target_s: c.responseMin * 60, resolution_target_s: c.resolutionH * 3600 })))} ON CONFLICT (code) DO NOTHING`;
+  const groupOf = (code: string) => CATEGORY_GROUPS.find((g) => g.codes.includes(code)) ?? { zh: '综合', en: 'General' };
+  const groupPosition = (code: string) => CATEGORY_GROUPS.findIndex((g) => g.codes.includes(code)) + 1 || 99;
+  await sql`INSERT INTO categories ${sql(CATEGORIES.map((c) => ({
+    code: c.code, name_zh: c.zh, name_en: c.en, urgency: c.urgency, skill: c.skill, response_target_s: c.responseMin * 60, resolution_target_s: c.resolutionH * 3600,
+    group_zh: groupOf(c.code).zh, group_en: groupOf(c.code).en, group_position: groupPosition(c.code), public_detail: !PRIVATE_CATEGORIES.includes(c.code),
+  })))} ON CONFLICT (code) DO NOTHING`;
+  const position = new Map<string, number>();
+  await sql`INSERT INTO category_attributes ${sql(CATEGORY_ATTRIBUTES.map((a) => {
+    const n = (position.get(a.category) ?? 0) + 1;
+    position.set(a.category, n);
+    return { category: a.category, code: a.code, datatype: a.datatype, required: a.required, position: n, description_zh: a.zh, description_en: a.en, datatype_description: a.hint ?? null, choices: sql.json(a.choices ?? []) };
+  }))} ON CONFLICT DO NOTHING`;
   await sql`INSERT INTO departments ${sql(DEPARTMENTS.map((d) => ({ code: d.code, name_zh: d.zh, name_en: d.en })))} ON CONFLICT (code) DO NOTHING`;
 
   // Grids go through the same import (and its overlap checks) that real boundaries use.
@@ -52,6 +63,8 @@ export async function seedDemoIfEmpty(sql: Sql, opts: { historyDays?: number } =
   const grids = await sql<{ id: string; community_id: string; label_lat: number; label_lng: number; code: string }[]>`
     SELECT id, community_id, label_lat, label_lng, code FROM grids WHERE street_office_id = ${soId} ORDER BY code`;
   const communities = await sql<{ id: string; name: string }[]>`SELECT id, name FROM communities WHERE street_office_id = ${soId} ORDER BY id`;
+  // Each community's 24-hour secretary phone (社区书记联系卡), offered to residents outside every grid.
+  for (const [i, c] of communities.entries()) await sql`UPDATE communities SET phone = ${`0317-206${1001 + i}`} WHERE id = ${c.id}`;
 
   // Compounds (小区) for address search: three per community, placed in its grids.
   const compounds = communities.flatMap((c) => {

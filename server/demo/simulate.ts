@@ -4,7 +4,7 @@ import type { Deps } from '../http/types.ts';
 import type { UserPrincipal } from '../auth/principal.ts';
 import { principalForUser } from '../auth/sessions.ts';
 import { AppError } from '../../shared/errors.ts';
-import { CHANNELS, type Channel } from '../../shared/domain.ts';
+import { STAFF_CHANNELS } from '../../shared/domain.ts';
 import { distanceM, type PolygonCoords } from '../../shared/geo.ts';
 import type { TicketAction } from '../../shared/tickets.ts';
 import type { PositionIngest } from '../locations/ingest.ts';
@@ -15,8 +15,9 @@ import { rateTicket } from '../tickets/rating.ts';
 import { autoDispatchLater } from '../dispatch/auto.ts';
 import { CATEGORIES } from './data.ts';
 import { HOURLY_WEIGHT, pointInGrid, weighted } from './history.ts';
+import { ADVISORY_LOCKS } from '../db/locks.ts';
 
-const SIM_LOCK = 727004;
+const SIM_LOCK = ADVISORY_LOCKS.simulator;
 const TICK_MS = 2000;
 
 interface Walker { id: string; userId: string; lat: number; lng: number; speed: number; home: PolygonCoords; principal: UserPrincipal; nextReport: number; waypoint: { lat: number; lng: number } | null }
@@ -66,7 +67,7 @@ export function createSimulator(deps: Deps, ingest: PositionIngest, opts: { tick
     const grid = grids[Math.floor(rnd() * grids.length)];
     const cat = weighted(rnd, CATEGORIES, (c) => c.weight);
     const p = pointInGrid(rnd, grid.polygon);
-    const channel = CHANNELS[Math.floor(rnd() * CHANNELS.length)] as Channel;
+    const channel = STAFF_CHANNELS[Math.floor(rnd() * STAFF_CHANNELS.length)];
     createTicket(sql, duty, {
       category: cat.code, channel, description: cat.texts[Math.floor(rnd() * cat.texts.length)], lat: p.lat, lng: p.lng,
       reporterName: '居民', reporterPhone: '139' + String(Math.floor(rnd() * 1e8)).padStart(8, '0'),

@@ -21,7 +21,7 @@ export function offerChange(o: OfferView, t: { street_office_id: string; grid_id
 
 export async function createOffer(tx: Tx, { ticket, responderId, by, timeoutS }: {
   ticket: { id: string; street_office_id: string; grid_id: string };
-  responderId: string; by: Principal | { kind: 'system' }; timeoutS: number;
+  responderId: string; by: Principal | { kind: 'system' | 'resident' }; timeoutS: number;
 }): Promise<OfferView> {
   const [r] = await tx<{ duty_status: string; street_office_id: string; grid_ids: string[] }[]>`
     SELECT duty_status, street_office_id, ARRAY(SELECT grid_id::text FROM responder_grids WHERE responder_id = r.id) AS grid_ids

@@ -13,7 +13,7 @@ async function main() {
   let json: unknown;
   try { json = JSON.parse(await readFile(file, 'utf8')); } catch (e) { throw new Error(`cannot read ${file}: ${(e as Error).message}`); }
   const config = loadConfig();
-  const db = await openDatabase(config, () => {});
+  const db = await openDatabase(config, () => {}, { shareRunning: true });
   try {
     await migrate(db.sql);
     const soId = soIndex >= 0 ? args[soIndex + 1] : (await db.sql<{ id: string }[]>`SELECT id FROM street_offices ORDER BY id LIMIT 1`)[0]?.id;

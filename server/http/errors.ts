@@ -17,7 +17,8 @@ export function errorBoundary(log: Logger) {
       const err = toAppError(raw, log, { method: ctx.method, path: ctx.path });
       ctx.status = err.status;
       ctx.body = { error: err.toJSON() };
-      if (err.code === 'unavailable') ctx.set('Retry-After', '2');
+      if (err.retryAfterS !== undefined) ctx.set('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterS))));
+      else if (err.code === 'unavailable') ctx.set('Retry-After', '2');
     }
   };
 }

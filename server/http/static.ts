@@ -8,7 +8,7 @@ export function serveClient(distDir: string) {
   const files = serve(distDir, { maxage: 0, index: 'index.html' });
   const assets = serve(distDir, { maxage: 365 * 86400_000, immutable: true });
   return async (ctx: Context, next: Next) => {
-    if (ctx.path.startsWith('/api/') || ctx.path.startsWith('/socket.io')) return next();
+    if (ctx.path.startsWith('/api/') || ctx.path.startsWith('/socket.io') || ctx.path.startsWith('/open311/')) return next();
     if (ctx.path.startsWith('/assets/')) return assets(ctx, next);
     await files(ctx, async () => {});
     if (ctx.body == null && ctx.method === 'GET' && !path.extname(ctx.path)) {

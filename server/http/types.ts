@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { Sql } from '../db/connect.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { OpsMetrics } from './ops-metrics.ts';
+import type { Limits } from '../limits/limits.ts';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface Deps {
   clustered: boolean;
   /** This instance's operational metrics (GET /metrics). */
   metrics: OpsMetrics;
+  /** The rate limits (server/limits), counted in PostgreSQL so that they hold across instances. */
+  limits: Limits;
 }
 
 export interface AppState { principal?: Principal }

@@ -5,7 +5,7 @@
 import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { AppError, type Ack } from '../../shared/errors.ts';
-import { CLIENT_EVENTS, type ClientEvent, type ClientEventPayload, type ClientEventResults, type ClientToServerEvents, type LivePrincipalKind, type ServerToClientEvents, type SocketData } from '../../shared/events.ts';
+import { CLIENT_EVENTS, type ClientEvent, type ClientEventPayload, type ClientEventResults, type ClientEventSpec, type ClientToServerEvents, type LivePrincipalKind, type ServerToClientEvents, type SocketData } from '../../shared/events.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { ServerSideEvents } from '../http/types.ts';
 import { toAppError } from '../http/errors.ts';
@@ -35,13 +35,31 @@ export function principalKind(p: Principal): LivePrincipalKind {
 
 /** Socket.io middleware for one socket: parses, authorises, rate-limits and dispatches every incoming message. */
 export function socketBoundary(socket: LiveSocket, principal: Principal, handlers: EventHandlers, log: Logger) {
-  const kind = principalKind(principal);
-  const buckets = new Map<ClientEvent, { tokens: number; last: number }>();
-  let strikes = 0;
   const ctx: EventContext = { socket, principal };
+  return eventBoundary({ socket, kind: principalKind(principal), table: CLIENT_EVENTS, log, run: (name, payload, ack) => {
+    const h = handlers[name as ClientEvent] as EventHandler<ClientEvent>;
+    if ('defer' in h) h.defer(ctx, payload as never, ack as never);
+    else return Promise.resolve(h.run(ctx, payload as never)).then((data) => ack({ ok: true, data }));
+  } });
+}
 
-  const take = (event: ClientEvent): boolean => {
-    const { perS, burst } = CLIENT_EVENTS[event].rate;
+/**
+ * The boundary itself, for any namespace's table of client events (the main contract, the tracking namespace's):
+ * `run` gets only messages that passed every check, and whatever it throws or rejects with becomes an error ack.
+ */
+export function eventBoundary(o: {
+  socket: { id: string; disconnect(close?: boolean): unknown };
+  kind: LivePrincipalKind;
+  table: Record<string, ClientEventSpec>;
+  log: Logger;
+  run(name: string, payload: unknown, ack: (res: Ack<unknown>) => void): void | Promise<unknown>;
+}) {
+  const { socket, kind, table, log } = o;
+  const buckets = new Map<string, { tokens: number; last: number }>();
+  let strikes = 0;
+
+  const take = (event: string): boolean => {
+    const { perS, burst } = table[event].rate;
     const now = Date.now();
     const b = buckets.get(event) ?? { tokens: burst, last: now };
     b.tokens = Math.min(burst, b.tokens + ((now - b.last) / 1000) * perS);
@@ -61,38 +79,32 @@ export function socketBoundary(socket: LiveSocket, principal: Principal, handler
       if (++strikes > STRIKES_BEFORE_DISCONNECT) { socket.disconnect(true); return; }
       ack?.({ ok: false, error: error.toJSON() });
     };
-    if (typeof event !== 'string' || !Object.hasOwn(CLIENT_EVENTS, event)) {
+    if (typeof event !== 'string' || !Object.hasOwn(table, event)) {
       return refuse(new AppError('bad_request', `unknown event "${String(event).slice(0, EVENT_NAME_MAX)}"`));
     }
-    const name = event as ClientEvent;
-    const spec = CLIENT_EVENTS[name];
+    const spec = table[event];
     // Without an ack nothing can be answered: the message is dropped (and counted), never half-handled.
     if (!ack) return refuse(new AppError('bad_request', 'every request needs an acknowledgement callback as its last argument'));
     const expected = spec.payload ? 2 : 1;
     if (args.length !== expected) {
-      return refuse(new AppError('bad_request', `${name} takes ${spec.payload ? 'a payload and ' : ''}an acknowledgement, got ${args.length} argument(s)`));
+      return refuse(new AppError('bad_request', `${event} takes ${spec.payload ? 'a payload and ' : ''}an acknowledgement, got ${args.length} argument(s)`));
     }
-    if (!(spec.allow as readonly LivePrincipalKind[]).includes(kind)) return refuse(new AppError('forbidden', `${kind} may not send ${name}`));
-    if (!take(name)) return refuse(new AppError('rate_limited', `too many ${name} messages, slow down`));
+    if (!spec.allow.includes(kind)) return refuse(new AppError('forbidden', `${kind} may not send ${event}`));
+    if (!take(event)) return refuse(new AppError('rate_limited', `too many ${event} messages, slow down`));
     let payload: unknown = undefined;
     try {
       if (spec.payload) payload = parse(spec.payload, args[0]);
     } catch (err) {
       return refuse(toAppError(err, log));
     }
-    dispatch(name, payload, ack);
-  };
-
-  function dispatch(name: ClientEvent, payload: unknown, ack: (res: Ack<unknown>) => void) {
-    const fail = (err: unknown) => ack({ ok: false, error: toAppError(err, log, { socket: socket.id, event: name }).toJSON() });
-    const h = handlers[name] as EventHandler<ClientEvent>;
+    const fail = (err: unknown) => ack({ ok: false, error: toAppError(err, log, { socket: socket.id, event }).toJSON() });
     try {
-      if ('defer' in h) h.defer(ctx, payload as never, ack as never);
-      else Promise.resolve(h.run(ctx, payload as never)).then((data) => ack({ ok: true, data }), fail);
+      const done = o.run(event, payload, ack);
+      if (done) done.catch(fail);
     } catch (err) {
       fail(err);
     }
-  }
+  };
 }
 
 /** The client's ack, callable once; a second call or a throw inside it is logged, never propagated. */

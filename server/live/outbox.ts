@@ -1,9 +1,10 @@
 // Publishing into the change stream inside the writer's transaction (transactional outbox).
 import type postgres from 'postgres';
 import type { Change } from '../../shared/events.ts';
+import { ADVISORY_LOCKS } from '../db/locks.ts';
 
 /** Serialises publishers from insert to commit so that seq order equals commit order: readers never skip a late commit. */
-const OUTBOX_LOCK = 727002;
+const OUTBOX_LOCK = ADVISORY_LOCKS.outbox;
 export const CHANGES_CHANNEL = 'gridops_changes';
 
 type Tx = postgres.TransactionSql<Record<string, never>>;

@@ -10,6 +10,9 @@ export const displayRoom = (displayTokenId: string) => `display:${displayTokenId
 /** Sockets from one client address, counted for the per-address cap. */
 export const addressRoom = (address: string) => `addr:${address}`;
 
+/** The tracking namespace's room of one ticket: every open tracking page of it. */
+export const trackRoom = (ticketId: string) => `track:${ticketId}`;
+
 /** live:<streetOffice>:so | live:<so>:g:<sorted grid ids> | live:<so>:r:<responder id> */
 export function liveRoom(scope: LiveScope): string {
   if (scope.kind === 'street_office') return `live:${scope.streetOfficeId}:so`;

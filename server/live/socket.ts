@@ -8,6 +8,7 @@ import { encodeSnapshot, type PackedSnapshot } from '../../shared/snapshot-codec
 import { scopeOf, toMe, type Principal } from '../auth/principal.ts';
 import { cookieValue, principalFromDisplayToken, principalFromSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { toAppError } from '../http/errors.ts';
+import { addressKey, clientAddress } from '../http/client-address.ts';
 import { setDuty } from '../responders/duty.ts';
 import type { PositionIngest } from '../locations/ingest.ts';
 import { socketBoundary, type EventHandlers, type LiveSocket } from './boundary.ts';
@@ -85,11 +86,15 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
     try {
       const p = await principalFromHandshake(deps, socket.handshake.headers, socket.handshake.auth ?? {});
       if (!p) return next(new Error('unauthorized: sign in or use a display link'));
-      const address = socket.handshake.address;
+      // The client behind TRUSTED_PROXIES (not the proxy), an IPv6 client by its /64: the same key the sign-in limit uses.
+      const address = addressKey(clientAddress(socket.request, config));
       const rooms = io.of('/').adapter.rooms;
       for (const [room, max, what] of capRooms(p, address, config)) {
         if ((rooms.get(room)?.size ?? 0) >= max) return next(new Error(`rate_limited: too many live connections ${what} (at most ${max})`));
       }
+      // Handshakes per minute, counted across instances: each one costs a snapshot read.
+      await deps.limits.consume('live_connect_address', address);
+      await deps.limits.consume('live_connect', p.kind === 'user' ? `user:${p.userId}` : `display:${p.displayTokenId}`);
       principals.set(socket, p);
       socket.data = {
         userId: p.kind === 'user' ? p.userId : null, sessionId: p.kind === 'user' ? p.sessionId : null,
@@ -98,7 +103,8 @@ export function attachLive(io: Io, deps: Deps, ingest: PositionIngest): void {
       };
       next();
     } catch (err) {
-      next(new Error(toAppError(err, log).code === 'unavailable' ? 'unavailable: database unreachable' : 'internal error'));
+      const e = toAppError(err, log);
+      next(new Error(e.code === 'rate_limited' ? e.message : e.code === 'unavailable' ? 'unavailable: database unreachable' : 'internal error'));
     }
   });
 

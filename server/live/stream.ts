@@ -1,9 +1,9 @@
 // Each instance follows the change stream (LISTEN wakes it, a slow poll covers lost notifications) and
 // fans changes out to its own sockets, per scope room, with the previous position so clients detect gaps.
 import type { Deps } from '../http/types.ts';
-import type { Change } from '../../shared/events.ts';
+import type { Change, LiveScope } from '../../shared/events.ts';
 import { CHANGES_CHANNEL } from './outbox.ts';
-import { officeBoardRooms, scopeOfRoom } from './rooms.ts';
+import { liveRoom, officeBoardRooms, scopeOfRoom } from './rooms.ts';
 import { sees } from '../../shared/visibility.ts';
 import { kpiBoard } from '../metrics/kpis.ts';
 
@@ -16,7 +16,8 @@ const READ_TIMEOUT_MS = 5000;
 
 export interface ChangeStream { start(): Promise<void>; stop(): Promise<void> }
 
-export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
+/** `onTickets`: the ids of tickets that changed in each delivered batch (the tracking pages follow them). */
+export function createChangeStream({ sql, io, log }: Deps, opts: { onTickets?: (ticketIds: string[]) => void } = {}): ChangeStream {
   let cursor = '0';
   let startCursor = '0';
   const roomCursor = new Map<string, string>();
@@ -24,6 +25,18 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
   let poll: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   const kpiTimers = new Map<string, NodeJS.Timeout>();
+  // Screens' live rooms (a street office, a grid scope) are few and each may see any change; a phone's room sees only
+  // what concerns its responder and is found by name. Scanning every room per delivery meant ~50,000 (four per
+  // phone, plus its own) with 10,000 phones connected, several times a second: 5–6 ms each.
+  const screenRooms = new Map<string, LiveScope>();
+  const adapter = io.of('/').adapter;
+  const track = (room: string) => {
+    const scope = scopeOfRoom(room);
+    if (scope && scope.kind !== 'responder') screenRooms.set(room, scope);
+  };
+  adapter.on('create-room', track);
+  adapter.on('delete-room', (room: string) => { screenRooms.delete(room); roomCursor.delete(room); });
+  for (const room of adapter.rooms.keys()) track(room);
 
   async function pump() {
     if (stopped) return;
@@ -55,10 +68,16 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
   }
 
   function deliver(rows: Row[]) {
-    const rooms = io.of('/').adapter.rooms;
-    for (const room of rooms.keys()) {
-      const scope = scopeOfRoom(room);
-      if (!scope) continue;
+    const rooms = adapter.rooms;
+    const targets = new Map(screenRooms);
+    for (const r of rows) {
+      for (const responderId of r.responder_ids) {
+        const scope: LiveScope = { kind: 'responder', streetOfficeId: r.street_office_id, responderId, gridIds: [] };
+        const room = liveRoom(scope);
+        if (rooms.has(room)) targets.set(room, scope);
+      }
+    }
+    for (const [room, scope] of targets) {
       const changes: Change[] = [];
       for (const r of rows) {
         if (sees(scope, { streetOfficeId: r.street_office_id, gridIds: r.grid_ids, responderIds: r.responder_ids })) {
@@ -70,7 +89,10 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
       io.local.to(room).emit('live:delta', { prev: roomCursor.get(room) ?? startCursor, seq, changes });
       roomCursor.set(room, seq);
     }
-    for (const room of roomCursor.keys()) if (!rooms.has(room)) roomCursor.delete(room);
+    if (opts.onTickets) {
+      const ids = new Set(rows.flatMap((r) => { const c = r.payload as Change; return c.kind === 'ticket' ? [c.ticket.id] : []; }));
+      if (ids.size) opts.onTickets([...ids]);
+    }
     const offices = new Set(rows.filter((r) => r.payload.kind === 'ticket' || r.payload.kind === 'sla').map((r) => r.street_office_id));
     for (const so of offices) scheduleKpis(so);
   }
@@ -82,7 +104,7 @@ export function createChangeStream({ sql, io, log }: Deps): ChangeStream {
       kpiTimers.delete(streetOfficeId);
       try {
         const board = await kpiBoard(sql, streetOfficeId);
-        for (const room of officeBoardRooms(io.of('/').adapter.rooms.keys(), streetOfficeId)) io.local.to(room).emit('metrics:update', board);
+        for (const room of officeBoardRooms(screenRooms.keys(), streetOfficeId)) io.local.to(room).emit('metrics:update', board);
       } catch (err) {
         log.warn({ err }, 'kpi refresh failed');
       }

@@ -31,7 +31,7 @@ export interface LockedTicket {
 export type KeptStamp = 'dispatched_at' | 'responded_at';
 
 export interface EffectContext<A extends TicketAction> {
-  tx: Tx; t: LockedTicket; body: ActionBody<A>; now: Date; by: UserPrincipal | { kind: 'system' }; offerTimeoutS: number;
+  tx: Tx; t: LockedTicket; body: ActionBody<A>; now: Date; by: UserPrincipal | { kind: 'system' | 'resident' }; offerTimeoutS: number;
   /** What the history records about the action besides its reason. */
   data: Record<string, unknown>;
   /** Offers this action made (published with the ticket), and responders whose duty status may have moved. */

@@ -16,7 +16,8 @@ import { appendEvent, tickerEvent } from './history.ts';
 import { ticketView } from './views.ts';
 
 type Tx = postgres.TransactionSql<Record<string, never>>;
-export type ActingParty = UserPrincipal | { kind: 'system'; label: string };
+/** Who acts: a signed-in user, the server itself, or a resident through their tracking code (residents/rating.ts). */
+export type ActingParty = UserPrincipal | { kind: 'system'; label: string } | { kind: 'resident'; label: string };
 
 export interface ActionInput<A extends TicketAction = TicketAction> {
   ticketId: string;
@@ -40,7 +41,7 @@ export async function applyActionTx<A extends TicketAction>(tx: Tx, { ticketId, 
   if (!t) throw new AppError('not_found', 'no such ticket');
 
   let role: MachineActor;
-  if (by.kind === 'system') role = 'system';
+  if (by.kind === 'system' || by.kind === 'resident') role = by.kind;
   else {
     assertTicketVisible(by, { streetOfficeId: t.street_office_id, gridId: t.grid_id, assigneeId: t.assignee_id, offer: t.offered_to ? { responderId: t.offered_to } : null });
     role = by.role;
@@ -65,7 +66,7 @@ export async function applyActionTx<A extends TicketAction>(tx: Tx, { ticketId, 
   }
 
   const effect = EFFECTS[action] as Effect<A>;
-  const actor = by.kind === 'system' ? actorOf(null, by.label) : actorOf(by);
+  const actor = by.kind === 'user' ? actorOf(by) : actorOf(null, by.label);
   const changes: Array<{ audience: Audience; change: ChangeBody }> = [];
   const touched = [t.assignee_id, t.offered_to].filter((r): r is string => !!r);
   const [{ now }] = await tx<{ now: Date }[]>`SELECT now()`;

@@ -11,7 +11,8 @@ import { createTicket } from './create.ts';
 import { applyAction } from './lifecycle.ts';
 import type { ActionBody } from './effects.ts';
 import { listTickets, revealPhone, ticketDetail } from './queries.ts';
-import { addPhoto, readPhoto, readStoredPhoto } from './photos.ts';
+import { addPhoto, readStoredPhoto } from './photos.ts';
+import { readPhotoBody, sendPhoto } from '../photos/images.ts';
 import { rateTicket } from './rating.ts';
 
 /** URL segment → action: `department-accept` reads better in a URL than the enum's underscore. */
@@ -52,19 +53,17 @@ export function ticketRoutes(deps: Deps): Route[] {
       method: 'POST', path: '/api/tickets/:id/photos', allow: [...OFFICE_ROLES, 'responder'], body: 'raw',
       async handler(ctx, p) {
         const id = parseId(ctx.params.id);
-        const photo = await readPhoto(ctx);
+        const body = await addPhoto(sql, p, id, {
+          idempotencyKey: idempotencyKey(ctx.get('idempotency-key')), maxPerTicket: config.photoMaxPerTicket,
+          readBody: () => readPhotoBody(ctx.req, config),
+        });
         ctx.status = 201;
-        ctx.body = await addPhoto(sql, p, id, photo, idempotencyKey(ctx.get('idempotency-key')));
+        ctx.body = body;
       },
     }),
     route({
       method: 'GET', path: '/api/photos/:id', allow: [...STAFF_ROLES, 'responder'],
-      async handler(ctx, p) {
-        const photo = await readStoredPhoto(sql, p, parseId(ctx.params.id));
-        ctx.type = photo.contentType;
-        ctx.set('Cache-Control', 'private, max-age=86400');
-        ctx.body = photo.bytes;
-      },
+      async handler(ctx, p) { sendPhoto(ctx, await readStoredPhoto(sql, p, parseId(ctx.params.id), config)); },
     }),
     route({
       method: 'POST', path: '/api/tickets/:id/:action', allow: ACTING_ROLES,

@@ -3,7 +3,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Config } from '../../server/config.ts';
+import { startTestServer, type TestServer } from './server.ts';
+import { gridByCode, noAutoDispatch, type GridRef } from './fixtures.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = path.join(root, 'test-artifacts');
@@ -53,5 +57,36 @@ export async function ensureClientBuilt(): Promise<void> {
   const sources = Math.max(newest(path.join(root, 'client')), newest(path.join(root, 'shared')));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const { build } = await import('vite');
-  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite sets NODE_ENV=production in this process when it is unset; servers that later suites spawn would inherit it
+  // (and refuse the demo database as production does).
+  const nodeEnv = process.env.NODE_ENV;
+  try {
+    await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV; else process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+/**
+ * What most browser suites start from: a built client, a real server over the demo street office with auto-dispatch
+ * off, duty staff signed in, the grid 01-1 to work in, and Chromium.
+ */
+export async function browserSuite(opts: { config?: Partial<Config> } = {}): Promise<{ s: TestServer; browser: Browser; g: GridRef; duty: string }> {
+  await ensureClientBuilt();
+  await mkdir(ARTIFACTS, { recursive: true });
+  const s = await startTestServer(opts);
+  await noAutoDispatch(s.sql);
+  return { s, g: await gridByCode(s.sql, '01-1'), duty: await s.login('duty'), browser: await launchBrowser() };
+}
+
+/** The phone page goes on duty as a volunteer does it: the duty button, the consent to share location, then available. */
+export async function goOnDuty(phone: Page, responderId: string, sql: TestServer['sql']): Promise<void> {
+  await phone.click('[data-testid=duty-on]');
+  await phone.click('[data-testid=consent-agree]');
+  await phone.waitForSelector('[data-testid=phone][data-duty=available]');
+  const end = Date.now() + 8000;
+  while ((await sql`SELECT 1 FROM latest_positions WHERE responder_id = ${responderId}`).length === 0) {
+    if (Date.now() > end) throw new Error('the phone\'s first position did not reach the server');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

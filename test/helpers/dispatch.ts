@@ -25,16 +25,20 @@ export function collect(sock: LiveClient): Change[] {
   return out;
 }
 
-/** Polls `fn` until it returns a truthy value (returned), or fails after `ms`. */
-export async function until<T>(fn: () => Promise<T> | T, ms = 5000, what = 'condition'): Promise<NonNullable<T>> {
+/**
+ * Polls `fn` until it returns a truthy value (returned), or fails after `ms`; a rejection counts as "not yet" (a
+ * server still starting). `detail` adds what helps on failure (a child process's stderr).
+ */
+export async function until<T>(fn: () => Promise<T> | T, ms = 5000, what = 'condition', detail: () => string = () => ''): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   let last: T | undefined;
   while (Date.now() < end) {
-    last = await fn();
+    last = await Promise.resolve().then(fn).catch(() => undefined);
     if (last) return last as NonNullable<T>;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+  const more = detail();
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})${more ? `\n${more}` : ''}`);
 }
 
 /** A point `m` metres north-east of `p` (roughly), for placing people near a ticket. */

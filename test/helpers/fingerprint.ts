@@ -6,7 +6,8 @@
 import type { Sql } from '../../server/db/connect.ts';
 
 const TABLES = ['tickets', 'ticket_events', 'offers', 'action_keys', 'ticket_photos', 'users', 'sessions', 'phone_reveals',
-  'responders', 'responder_grids', 'positions', 'latest_positions', 'grids', 'communities', 'user_grids'] as const;
+  'responders', 'responder_grids', 'positions', 'latest_positions', 'grids', 'communities', 'user_grids', 'open311_keys', 'open311_pending',
+  'category_attributes', 'categories'] as const;
 
 export async function dbFingerprint(sql: Sql): Promise<string> {
   const parts = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM ${t})`).join(` || '|' || `);

@@ -1,5 +1,6 @@
 // Looks up demo data by its domain names instead of assuming ids.
 import type { Sql } from '../../server/db/connect.ts';
+import { importGrids } from '../../server/grids/import.ts';
 
 export interface GridRef { id: string; code: string; communityName: string; lat: number; lng: number }
 
@@ -31,4 +32,12 @@ export function newTicket(g: GridRef, over: Record<string, unknown> = {}) {
 
 export async function noAutoDispatch(sql: Sql) {
   await sql`UPDATE grids SET auto_dispatch = false`;
+}
+
+/** A second street office with one grid and nothing else: what "another street office" reads as (404) is tried on it. */
+export async function otherStreetOffice(sql: Sql): Promise<{ id: string; gridId: string }> {
+  const [so] = await sql<{ id: string }[]>`INSERT INTO street_offices (name, center_lat, center_lng) VALUES ('新华区东环中街街道', 38.32, 116.86) RETURNING id`;
+  await importGrids(sql, so.id, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '1号网格', community: '兴元社区' }, geometry: { type: 'Polygon', coordinates: [[[116.9, 38.4], [116.91, 38.4], [116.91, 38.41], [116.9, 38.41], [116.9, 38.4]]] } }] });
+  const [g] = await sql<{ id: string }[]>`SELECT id FROM grids WHERE street_office_id = ${so.id}`;
+  return { id: so.id, gridId: g.id };
 }

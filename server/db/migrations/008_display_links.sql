@@ -16,12 +16,17 @@ CREATE TABLE phone_reveals (
   at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX phone_reveals_ticket ON phone_reveals (ticket_id, at);
-CREATE FUNCTION phone_reveals_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One trigger function for every append-only record (named by the table it guards); ticket_events moves onto it.
+CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'phone_reveals is append-only';
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
 END $$;
 CREATE TRIGGER phone_reveals_no_update BEFORE UPDATE OR DELETE ON phone_reveals
-  FOR EACH ROW EXECUTE FUNCTION phone_reveals_append_only();
+  FOR EACH ROW EXECUTE FUNCTION append_only();
+DROP TRIGGER ticket_events_no_update ON ticket_events;
+CREATE TRIGGER ticket_events_no_update BEFORE UPDATE OR DELETE ON ticket_events
+  FOR EACH ROW EXECUTE FUNCTION append_only();
+DROP FUNCTION ticket_events_append_only();
 
 -- Auto-dispatch sweeper: when it last tried a ticket that was left waiting, so it retries at a measured pace.
 ALTER TABLE tickets ADD COLUMN dispatch_swept_at timestamptz;
