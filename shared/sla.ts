@@ -127,13 +127,18 @@ export function formatCountdown(remainingMs: number, lang: 'zh' | 'en' = 'zh'): 
   return over ? `超时 ${clock}` : `还剩 ${clock}`;
 }
 
+/** When a ticket is due resolved (按期办结): its category's resolution target, counted from the report. */
+export function resolutionDeadlineMs(t: { reportedAt: string | Date; resolutionTargetS: number }): number {
+  return new Date(t.reportedAt).getTime() + t.resolutionTargetS * 1000;
+}
+
 /**
  * The resolution target (按期办结): per category, counted from the report like the response clock, with the same
  * exclusions. Due once resolved, or unresolved past the target.
  */
 export function resolutionState(t: { status: TicketStatus; reportedAt: string; resolvedAt: string | null; resolutionTargetS: number }, nowMs: number): 'excluded' | 'met' | 'missed' | 'running' | 'overdue' {
   if (isClockExcluded(t.status)) return 'excluded';
-  const due = Date.parse(t.reportedAt) + t.resolutionTargetS * 1000;
+  const due = resolutionDeadlineMs(t);
   if (t.resolvedAt != null) return Date.parse(t.resolvedAt) <= due ? 'met' : 'missed';
   return nowMs > due ? 'overdue' : 'running';
 }

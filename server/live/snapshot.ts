@@ -7,7 +7,8 @@ import { LIVE_STATUSES } from '../../shared/tickets.ts';
 import { categories } from '../catalog/routes.ts';
 import { communitiesOf, gridsOf } from '../grids/queries.ts';
 import { kpiBoard } from '../metrics/kpis.ts';
-import { computeKpis } from '../../shared/metrics.ts';
+import { kpisFrom, zeroCounters } from '../../shared/metrics.ts';
+import { emptyHists } from '../reports/counters.ts';
 import { openOffersFor } from '../dispatch/offers.ts';
 import { selectResponders, toResponderView } from '../responders/views.ts';
 import { recentTicker } from '../tickets/history.ts';
@@ -65,4 +66,4 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
 }
 
 /** A board with nothing in it, for scopes that show none. */
-const emptyBoard = (nowMs = Date.now()) => ({ since: new Date(nowMs).toISOString(), today: computeKpis([], nowMs), perCommunity: [] });
+const emptyBoard = (nowMs = Date.now()) => ({ since: new Date(nowMs).toISOString(), today: kpisFrom(zeroCounters(), emptyHists()), perCommunity: [] });

@@ -13,6 +13,7 @@ import {
 } from '../../shared/open311.ts';
 import { PUBLIC_STEPS } from '../../shared/residents.ts';
 import type { TicketStatus } from '../../shared/tickets.ts';
+import { resolutionDeadlineMs } from '../../shared/sla.ts';
 import type { z } from 'zod';
 import { checkAttributes, describeAnswers } from '../catalog/attributes.ts';
 import { findGridAt } from '../grids/assign.ts';
@@ -190,7 +191,7 @@ export async function requestDocuments(sql: Sql, j: Jurisdiction, rows: RequestR
       service_notice: serviceNotice(r.response_target_s, r.resolution_target_s),
       requested_datetime: iso(r.reported_at),
       updated_datetime: iso(closedAt ?? r.last_event_at ?? r.reported_at),
-      expected_datetime: iso(new Date(r.reported_at.getTime() + r.resolution_target_s * 1000)),
+      expected_datetime: iso(new Date(resolutionDeadlineMs({ reportedAt: r.reported_at, resolutionTargetS: r.resolution_target_s }))),
       address: detail ? maskPhonesIn(r.address ?? `${r.community_name}${r.grid_name}`) : `${r.community_name}${r.grid_name}`,
       address_id: detail && typeof r.intake.address_id === 'string' ? r.intake.address_id : undefined,
       lat: detail ? r.lat : r.label_lat,
