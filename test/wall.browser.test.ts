@@ -217,7 +217,9 @@ W('sign-in sends each role to its page; the wall without a token or session asks
   await page.waitForURL('**/dispatch');
   await page.goto(`${ctx.s.url}/login`);
   await signIn('manager');
-  await page.waitForURL('**/wall');
+  await page.waitForURL('**/reports*');
+  // A manager also opens the wall with the session alone.
+  await page.goto(`${ctx.s.url}/wall`);
   await page.waitForSelector('[data-testid=conn-status][data-status=live]', { timeout: 10_000 });
   await page.goto(`${ctx.s.url}/login`);
   await signIn('r001');

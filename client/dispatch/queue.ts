@@ -1,7 +1,7 @@
 // The console's queue as pure functions: which tickets a filter keeps and in what order (least time left first).
 import type { TicketView } from '../../shared/api.ts';
 import { escalationClock, isOverdue, responseClock } from '../../shared/sla.ts';
-import type { TicketStatus } from '../../shared/tickets.ts';
+import { AWAITING_DISPATCH, type TicketStatus } from '../../shared/tickets.ts';
 import { isAwaitingResponse, ticketLook, type TicketLook } from '../live/derive.ts';
 
 /** "State" filter choices. The last two are not live: the console asks the REST list for them. */
@@ -10,7 +10,7 @@ export type StateFilter = (typeof STATE_FILTERS)[number];
 export const REST_STATES: readonly StateFilter[] = ['closed', 'rejected'];
 
 const STATUSES: Partial<Record<StateFilter, readonly TicketStatus[]>> = {
-  awaiting: ['reported', 'reopened'],
+  awaiting: AWAITING_DISPATCH,
   offered: ['dispatched'],
   working: ['accepted', 'responded'],
   resolved: ['resolved'],

@@ -12,4 +12,6 @@ export const ADVISORY_LOCKS = {
   simulator: 727004,
   /** Creating and dropping position partitions (gridops_ensure/drop_position_partitions in migration 030). */
   partitions: 727005,
+  /** The report rollups' job: its own lock, so the SLA clock's job never waits behind a long rollup build. */
+  reportRollups: 727006,
 } as const;

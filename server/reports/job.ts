@@ -2,8 +2,9 @@
 // never waits behind a long build) works through the queue of changed tickets, within a time budget per pass.
 import type { Deps } from '../http/types.ts';
 import { refreshRollups } from './rollup.ts';
+import { ADVISORY_LOCKS } from '../db/locks.ts';
 
-const ROLLUP_LOCK = 727020;
+const ROLLUP_LOCK = ADVISORY_LOCKS.reportRollups;
 const EVERY_MS = 2000;
 const BUDGET_MS = 1500;
 
