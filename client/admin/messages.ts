@@ -1,5 +1,5 @@
 // The administration page's strings, Chinese first with English beside.
-import { dictionary } from '../i18n/index.svelte.ts';
+import { clockTime, dictionary } from '../i18n/index.svelte.ts';
 
 const zh = {
   title: '系统管理',
@@ -92,3 +92,7 @@ const en: Record<keyof typeof zh, string> = {
 };
 
 export const m = dictionary<keyof typeof zh>(zh, en);
+
+/** When a link or key was made or last used, in the street office's time; `never` when not yet. */
+export const whenText = (iso: string | null) =>
+  (iso ? `${new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} ${clockTime(Date.parse(iso))}` : m('never'));
