@@ -2,10 +2,10 @@
 // process) serves the demo street office; a hostile worker process floods it with garbage socket messages, resync
 // storms, password guesses and bad bodies, while this process acts as a normal wall and duty officer: socket ping
 // round trips, ticket 201 → wall delta, a correct sign-in. Quiet and flood windows alternate; each line is one window.
-// Options: --rounds N (3), --seconds S per window (8), --sockets N flooding sockets (20), --rate msgs/s (2000),
+// Options: --rounds N (3), --seconds S per window (15), --sockets N flooding sockets (20), --rate msgs/s (2000),
 // --http req/s (200), --json.
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../shared/events.ts';
+import { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from '../shared/events.ts';
 import { createDisplayToken } from '../server/auth/sessions.ts';
 import { seedDemoIfEmpty } from '../server/demo/seed.ts';
 import { DEMO_PASSWORD } from '../server/demo/data.ts';
@@ -16,7 +16,7 @@ import { cpuMeter, cpuSeconds } from './lib/proc.ts';
 import { startServer } from './lib/server.ts';
 
 const arg = (name: string, dflt: number) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
-const ROUNDS = arg('rounds', 3), SECONDS = arg('seconds', 8), SOCKETS = arg('sockets', 20), RATE = arg('rate', 2000), HTTP = arg('http', 200);
+const ROUNDS = arg('rounds', 3), SECONDS = arg('seconds', 15), SOCKETS = arg('sockets', 20), RATE = arg('rate', 2000), HTTP = arg('http', 200);
 const json = process.argv.includes('--json');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,6 +43,11 @@ try {
   const { cookie } = await login();
   const wall: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, { transports: ['websocket'], auth: { displayToken } });
   await new Promise((r) => wall.once('live:snapshot', r));
+  // The normal wall must stay connected throughout: if the flood gets it cut off, that is the finding.
+  const wallCut: string[] = [];
+  wall.on('disconnect', (reason) => wallCut.push(`${new Date().toISOString()} ${reason}`));
+  // It pings as often as the contract lets one socket (faster, it would be the one refused and cut off).
+  const PING_EVERY_MS = 1000 / CLIENT_EVENTS['time:ping'].rate.perS;
   const arrived = new Map<string, number>();
   wall.on('live:delta', (b) => { for (const c of b.changes) if (c.kind === 'ticket' && c.event?.action === 'report') arrived.set(c.ticket.id, performance.now()); });
   const [g] = await db.sql<{ lat: number; lng: number }[]>`SELECT label_lat AS lat, label_lng AS lng FROM grids ORDER BY id LIMIT 1`;
@@ -57,7 +62,7 @@ try {
         const t0 = performance.now();
         const r = await wall.timeout(5000).emitWithAck('time:ping').catch(() => null);
         if (r?.ok) w.ping.push(performance.now() - t0);
-        await sleep(100);
+        await sleep(Math.max(0, PING_EVERY_MS - (performance.now() - t0)));
       }
     })();
     const tickets = (async () => {
@@ -97,13 +102,14 @@ try {
     phase: w.phase, ping_p50: quantile(w.ping, 50), ping_p99: quantile(w.ping, 99), ticket_p50: quantile(w.ticket, 50), ticket_p99: quantile(w.ticket, 99),
     login_p50: quantile(w.login, 50), login_max: quantile(w.login, 100), samples: `${w.ping.length}/${w.ticket.length}/${w.login.length}`, server_cpu_pct: Math.round(w.serverCpu), flood: w.flood,
   }));
-  if (json) console.log(JSON.stringify({ rounds: ROUNDS, seconds: SECONDS, sockets: SOCKETS, rate: RATE, http: HTTP, rows }));
+  if (json) console.log(JSON.stringify({ rounds: ROUNDS, seconds: SECONDS, sockets: SOCKETS, rate: RATE, http: HTTP, rows, wallCut }));
   else {
     console.log(`\nA normal wall and duty officer while another client floods (${SOCKETS} sockets at ${RATE} msgs/s, ${HTTP} HTTP req/s of guesses and bad bodies); ${SECONDS} s windows\n`);
     console.log('| window | ping p50 / p99 ms | ticket 201 → wall p50 / p99 ms | correct sign-in p50 / max ms | samples (ping/ticket/login) | server CPU % |');
     console.log('|---|---|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.phase} | ${f(r.ping_p50)} / ${f(r.ping_p99)} | ${f(r.ticket_p50)} / ${f(r.ticket_p99)} | ${f(r.login_p50)} / ${f(r.login_max)} | ${r.samples} | ${r.server_cpu_pct} |`);
     for (const r of rows.filter((x) => x.flood)) console.log(`\nflood answered: ${JSON.stringify(r.flood)}`);
+    console.log(wallCut.length ? `\nTHE NORMAL WALL WAS DISCONNECTED: ${wallCut.join('; ')}` : '\nThe normal wall stayed connected throughout.');
   }
 } finally {
   await flooder.stop().catch(() => {});

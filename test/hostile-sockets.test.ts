@@ -5,6 +5,9 @@ import * as assert from 'uvu/assert';
 import { startTestServer, waitFor, type LiveClient, type TestServer } from './helpers/server.ts';
 import { responderUser } from './helpers/fixtures.ts';
 import { backlog } from '../server/live/backpressure.ts';
+import { eventBoundary, STRIKES } from '../server/live/boundary.ts';
+import { CLIENT_EVENTS } from '../shared/events.ts';
+import pino from 'pino';
 
 const H = suite<{ s: TestServer; crashes: unknown[]; onCrash: (e: unknown) => void }>('hostile sockets');
 
@@ -157,6 +160,35 @@ H('a wall that stops reading is skipped for position batches instead of queuing 
   for (let i = 0; i < 16; i++) serverSide.emit('positions:batch', new Uint8Array(1024 * 1024));
   await report();
   assert.is(serverSide.connected, false, 'disconnected');
+});
+
+H('a socket that floods refused messages is cut off within seconds; the same socket asking properly was never refused', async ({ s }) => {
+  const wall = raw(await connected(s, { displayToken: s.displayToken }));
+  const c = wall as unknown as LiveClient;
+  let cut = false;
+  c.on('disconnect', () => { cut = true; });
+  for (let i = 0; i < STRIKES.max + 20 && !cut; i++) wall.emit('tickets:steal', { all: true }, () => {});
+  const until = Date.now() + 5000;
+  while (!cut && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(cut, 'the flooding socket was disconnected');
+  // Its neighbour, sending what the contract allows, is untouched.
+  const calm = await connected(s, { displayToken: s.displayToken });
+  const res = await (calm as unknown as Raw).timeout(2000).emitWithAck('time:ping');
+  assert.is(res.ok, true);
+  calm.close();
+});
+
+H('strikes are forgiven over time: a wall that errs now and then over a long uptime is never cut off', () => {
+  let t = 0, disconnected = 0;
+  const socket = { id: 'long-lived', disconnect: () => { disconnected++; } };
+  const mw = eventBoundary({ socket, kind: 'display', table: CLIENT_EVENTS, log: pino({ level: 'silent' }), now: () => t, run: () => {} });
+  const refusedOnce = () => { const box: { res?: { ok: boolean } } = {}; mw(['no:such', (r: { ok: boolean }) => { box.res = r; }], () => {}); return box.res; };
+  // Ten wrong messages a minute for a day: fourteen thousand refusals, well over the limit in total.
+  for (let i = 0; i < 24 * 60 * 10; i++) { t += 6000; assert.equal(refusedOnce()?.ok, false); }
+  assert.is(disconnected, 0, 'not cut off');
+  // The same count in a burst is a flood.
+  for (let i = 0; i <= STRIKES.max; i++) refusedOnce();
+  assert.ok(disconnected >= 1, 'cut off');
 });
 
 H.run();

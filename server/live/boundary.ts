@@ -25,8 +25,11 @@ export type EventHandler<E extends ClientEvent> =
   | { defer(ctx: EventContext, payload: ClientEventPayload<E>, reply: Reply<E>): void };
 export type EventHandlers = { [E in ClientEvent]: EventHandler<E> };
 
-/** A socket that keeps sending refused messages is cut off. */
-const STRIKES_BEFORE_DISCONNECT = 200;
+/**
+ * A socket that keeps sending refused messages is cut off: more than 200 strikes, one forgiven per second, so a flood
+ * is cut within seconds while a wall that errs now and then over months of uptime is not.
+ */
+export const STRIKES = { max: 200, forgivenPerS: 1 } as const;
 const EVENT_NAME_MAX = 40;
 
 export function principalKind(p: Principal): LivePrincipalKind {
@@ -53,17 +56,21 @@ export function eventBoundary(o: {
   table: Record<string, ClientEventSpec>;
   log: Logger;
   run(name: string, payload: unknown, ack: (res: Ack<unknown>) => void): void | Promise<unknown>;
+  /** The clock (tests move it). */
+  now?: () => number;
 }) {
   const { socket, kind, table, log } = o;
+  const now = o.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; last: number }>();
   let strikes = 0;
+  let struckAt = 0;
 
   const take = (event: string): boolean => {
     const { perS, burst } = table[event].rate;
-    const now = Date.now();
-    const b = buckets.get(event) ?? { tokens: burst, last: now };
-    b.tokens = Math.min(burst, b.tokens + ((now - b.last) / 1000) * perS);
-    b.last = now;
+    const t = now();
+    const b = buckets.get(event) ?? { tokens: burst, last: t };
+    b.tokens = Math.min(burst, b.tokens + ((t - b.last) / 1000) * perS);
+    b.last = t;
     buckets.set(event, b);
     if (b.tokens < 1) return false;
     b.tokens -= 1;
@@ -76,7 +83,10 @@ export function eventBoundary(o: {
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? onceSafe(last as (res: unknown) => void, log) : null;
     const refuse = (error: AppError) => {
-      if (++strikes > STRIKES_BEFORE_DISCONNECT) { socket.disconnect(true); return; }
+      const t = now();
+      strikes = Math.max(0, strikes - ((t - struckAt) / 1000) * STRIKES.forgivenPerS) + 1;
+      struckAt = t;
+      if (strikes > STRIKES.max) { socket.disconnect(true); return; }
       ack?.({ ok: false, error: error.toJSON() });
     };
     if (typeof event !== 'string' || !Object.hasOwn(table, event)) {
