@@ -30,9 +30,15 @@ try {
   await db.sql`UPDATE grids SET auto_dispatch = false`;
   const [so] = await db.sql<{ id: string }[]>`SELECT id FROM street_offices ORDER BY id LIMIT 1`;
   const displayToken = await createDisplayToken(db.sql, so.id, 'bench wall');
+  // The flooder has a wall link of its own (a leaked or buggy screen's), not the normal wall's.
+  const floodToken = await createDisplayToken(db.sql, so.id, 'flooding screen');
   // The flooder speaks as another client (X-Forwarded-For through a trusted loopback proxy), as an attacker would be:
   // otherwise its wrong guesses would block the sign-in limit of the address this normal client shares with it.
-  srv = await startServer(db.url, db.dataDir, { NODE_ENV: 'test', TRUSTED_PROXIES: 'loopback' });
+  // With the product's connection limits (the other benches lift them: their thousands of clients share one address).
+  srv = await startServer(db.url, db.dataDir, {
+    NODE_ENV: 'test', TRUSTED_PROXIES: 'loopback',
+    MAX_SOCKETS_PER_DISPLAY: '20', MAX_SOCKETS_PER_ADDRESS: '1000', LIVE_CONNECTS_PER_MINUTE: '120', LIVE_CONNECTS_PER_ADDRESS_PER_MINUTE: '1200',
+  });
   const base = srv.url;
   const login = async () => {
     const t0 = performance.now();
@@ -89,12 +95,13 @@ try {
   const windows: Window[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     windows.push(await measure('quiet'));
-    await flooder.call('start', { url: base, displayToken, sockets: SOCKETS, socketRate: RATE, httpRate: HTTP });
+    await flooder.call('start', { url: base, displayToken: floodToken, sockets: SOCKETS, socketRate: RATE, httpRate: HTTP });
     const w = await measure('flood');
     w.flood = await flooder.call('stop');
     windows.push(w);
     await sleep(1000);
   }
+  wall.off('disconnect');
   wall.close();
 
   const f = (x: number | null) => (x === null ? '—' : x.toFixed(1));

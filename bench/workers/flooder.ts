@@ -55,7 +55,14 @@ serve({
   async start({ url, displayToken, sockets: n, socketRate, httpRate }: { url: string; displayToken: string; sockets: number; socketRate: number; httpRate: number }) {
     answers.clear(); sent = 0; httpSent = 0;
     sockets = Array.from({ length: n }, () => io(url, { transports: ['websocket'], forceNew: true, reconnection: true, auth: { displayToken } }) as Raw);
-    for (const s of sockets) s.on('disconnect', (reason) => count(`disconnect:${reason}`));
+    for (const s of sockets) {
+      s.on('disconnect', (reason) => {
+        count(`disconnect:${reason}`);
+        // Cut off by the server: an attacker comes straight back (each handshake costs the server a snapshot).
+        if (running && reason === 'io server disconnect') setTimeout(() => { if (running) s.connect(); }, 50);
+      });
+      s.on('connect_error', (err) => count(`refused:${err.message.split(':')[0]}`));
+    }
     await Promise.all(sockets.map((s) => new Promise<void>((r) => { if (s.connected) r(); else s.once('connect', () => r()); setTimeout(r, 5000); })));
     running = true;
     void socketLoop(socketRate);
