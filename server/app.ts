@@ -47,6 +47,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface AppOptions {
   sql: Sql;
+  /** A separate small pool for the live path (Deps.liveSql); default: `sql`. */
+  liveSql?: Sql;
   config: Config;
   log: Logger;
   /** Connection string for the Socket.IO cluster adapter; without it the instance runs alone. */
@@ -66,7 +68,7 @@ export interface GridOpsApp {
   close(): Promise<void>;
 }
 
-export function createApp({ sql, config, log, databaseUrl = null, distDir = path.join(root, 'dist') }: AppOptions): GridOpsApp {
+export function createApp({ sql, liveSql = sql, config, log, databaseUrl = null, distDir = path.join(root, 'dist') }: AppOptions): GridOpsApp {
   const app = new Koa();
   // Koa composes its middleware when callback() is called: do it once everything below is registered.
   let handle: ReturnType<Koa['callback']> | null = null;
@@ -91,7 +93,7 @@ export function createApp({ sql, config, log, databaseUrl = null, distDir = path
   }
   const metrics = createOpsMetrics(io);
   const limits = createLimits({ sql, log, registry: metrics.registry }, limitTable(config));
-  const deps: Deps = { sql, config, log, io, clustered: !!pool, metrics, limits };
+  const deps: Deps = { sql, liveSql, config, log, io, clustered: !!pool, metrics, limits };
 
   app.on('error', (err) => log.debug({ err }, 'koa error'));
   // First: everything after it (HSTS, the cookie's Secure flag, limits) reads ctx.ip / ctx.secure.

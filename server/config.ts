@@ -42,6 +42,7 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
+  LIVE_POOL_SIZE: z.coerce.number().int().min(1).max(20).default(2),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(0).max(100_000).default(20),
   MAX_SOCKETS_PER_DISPLAY: z.coerce.number().int().min(0).max(100_000).default(20),
@@ -89,6 +90,7 @@ export interface Config {
   sessionTtlHours: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   dbPoolSize: number;
+  livePoolSize: number;
   /** Bearer token for GET /metrics (Prometheus); without it the endpoint is off. */
   metricsToken: string | null;
   /** Live connections one account / one display link / one client address may hold on an instance (0 = no cap). */
@@ -142,7 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.ALLOWED_ORIGINS, tileUrl: e.TILE_URL ?? null, tileCrs: e.TILE_CRS, tileAttribution: e.TILE_ATTRIBUTION ?? null,
     offerTimeoutS: e.OFFER_TIMEOUT_S, locationRetentionDays: e.LOCATION_RETENTION_DAYS, locationPartitionTz: e.LOCATION_PARTITION_TZ,
     sessionTtlHours: e.SESSION_TTL_HOURS,
-    logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE, metricsToken: e.METRICS_TOKEN ?? null,
+    logLevel: e.LOG_LEVEL, dbPoolSize: e.DB_POOL_SIZE, livePoolSize: e.LIVE_POOL_SIZE, metricsToken: e.METRICS_TOKEN ?? null,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER, maxSocketsPerDisplay: e.MAX_SOCKETS_PER_DISPLAY, maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     liveConnectsPerMinute: e.LIVE_CONNECTS_PER_MINUTE, liveConnectsPerAddressPerMinute: e.LIVE_CONNECTS_PER_ADDRESS_PER_MINUTE,
     trustedProxies: e.TRUSTED_PROXIES, loginAttemptsPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT, loginAttemptsPerAccountTotal: e.LOGIN_ATTEMPTS_PER_ACCOUNT_TOTAL,

@@ -43,7 +43,7 @@ async function main() {
   }
   await assertNoDemoCredentials(db.sql, config);
 
-  const app = createApp({ sql: db.sql, config, log, databaseUrl: db.url });
+  const app = createApp({ sql: db.sql, liveSql: db.liveSql, config, log, databaseUrl: db.url });
   await app.start();
   const port = await app.listen(config.port, config.host);
   const simulator = config.simulate ? createSimulator(app.deps, app.ingest) : null;

@@ -8,7 +8,12 @@ import { anyFreePort, embeddedUrl, portFree, startEmbedded } from './embedded.ts
 /** Below the kernel's ephemeral range (32768–60999), where a busy machine's outgoing connections cannot take it. */
 export const DEFAULT_EMBEDDED_PG_PORT = 25432;
 
-export interface Database { sql: Sql; url: string; embedded: boolean; close(): Promise<void> }
+export interface Database {
+  sql: Sql;
+  /** The live path's pool (Deps.liveSql): LIVE_POOL_SIZE connections beside DB_POOL_SIZE. */
+  liveSql: Sql;
+  url: string; embedded: boolean; close(): Promise<void>;
+}
 
 /**
  * The port of the embedded PostgreSQL already running on DATA_DIR/pg (a `npm start` in progress), read from its
@@ -50,10 +55,11 @@ export async function openDatabase(config: Config, log: (m: string) => void, opt
     stopEmbedded = db.stop;
   }
   const sql = connect(url, { max: config.dbPoolSize });
+  const liveSql = connect(url, { max: config.livePoolSize, applicationName: 'grid-ops live' });
   return {
-    sql, url, embedded: !!stopEmbedded,
+    sql, liveSql, url, embedded: !!stopEmbedded,
     async close() {
-      await sql.end({ timeout: 2 });
+      await Promise.all([sql.end({ timeout: 2 }), liveSql.end({ timeout: 2 })]);
       if (stopEmbedded) await stopEmbedded();
     },
   };

@@ -20,6 +20,12 @@ export type Io = IoServer<ClientToServerEvents, ServerToClientEvents, ServerSide
 
 export interface Deps {
   sql: Sql;
+  /**
+   * The live path's own small pool: the change stream's reads and the position flushes. On the shared pool they
+   * queued behind bursts of ticket writes (each waiting on the outbox's lock) and the stream's reads timed out.
+   * The same as `sql` where no separate pool was made (tests).
+   */
+  liveSql: Sql;
   config: Config;
   log: Logger;
   io: Io;

@@ -17,7 +17,7 @@ const READ_TIMEOUT_MS = 5000;
 export interface ChangeStream { start(): Promise<void>; stop(): Promise<void> }
 
 /** `onTickets`: the ids of tickets that changed in each delivered batch (the tracking pages follow them). */
-export function createChangeStream({ sql, io, log }: Deps, opts: { onTickets?: (ticketIds: string[]) => void } = {}): ChangeStream {
+export function createChangeStream({ sql, liveSql, io, log }: Deps, opts: { onTickets?: (ticketIds: string[]) => void } = {}): ChangeStream {
   let cursor = '0';
   let startCursor = '0';
   const roomCursor = new Map<string, string>();
@@ -55,7 +55,7 @@ export function createChangeStream({ sql, io, log }: Deps, opts: { onTickets?: (
     for (;;) {
       // A read that hangs (a connection lost mid-query) must not stop the stream: give up on it and read again.
       const rows = await Promise.race([
-        sql<Row[]>`
+        liveSql<Row[]>`
           SELECT seq::text, street_office_id::text, grid_ids::text[], responder_ids::text[], payload
           FROM changes WHERE seq > ${cursor} ORDER BY seq LIMIT ${BATCH}`,
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('change stream read timed out')), READ_TIMEOUT_MS).unref()),

@@ -61,7 +61,7 @@ export function storePositions(sql: Sql, batch: readonly StoredPoint[]) {
     SELECT r.id::text, r.street_office_id::text, r.grid_ids FROM r`;
 }
 
-export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps): PositionIngest {
+export function createPositionIngest({ liveSql, io, log, clustered, metrics }: Deps): PositionIngest {
   let buffer: Point[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | null = null;
@@ -73,7 +73,7 @@ export function createPositionIngest({ sql, io, log, clustered, metrics }: Deps)
       if (!cur || cur.at <= p.at) latest.set(p.responderId, p);
     }
     const stopTimer = metrics.positionFlushSeconds.startTimer();
-    const routes = await storePositions(sql, batch);
+    const routes = await storePositions(liveSql, batch);
     stopTimer();
     metrics.positionFlushPoints.observe(batch.length);
     // Screens first (a few hundred writes), then the phones' acks (one per point): both are committed already, and

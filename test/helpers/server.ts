@@ -3,7 +3,7 @@ import pino from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createApp, type GridOpsApp } from '../../server/app.ts';
 import { testConfig, type Config } from '../../server/config.ts';
-import type { Sql } from '../../server/db/connect.ts';
+import { connect, type Sql } from '../../server/db/connect.ts';
 import { createDisplayToken } from '../../server/auth/sessions.ts';
 import type { ClientToServerEvents, PackedPositions, PositionTuple, ServerToClientEvents } from '../../shared/events.ts';
 import { decodePositions } from '../../shared/positions.ts';
@@ -15,6 +15,8 @@ export type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface TestServer {
   url: string;
   sql: Sql;
+  /** The database's connection string (another pool, another instance). */
+  dbUrl: string;
   app: GridOpsApp;
   displayToken: string;
   /** Signs in a demo account; returns its session cookie header. */
@@ -26,15 +28,22 @@ export interface TestServer {
 }
 
 /** `distDir`: serve another copy of the built client (a test that deploys a new version under a running page). */
-export async function startTestServer(opts: { config?: Partial<Config>; start?: boolean; cluster?: boolean; distDir?: string } = {}): Promise<TestServer> {
+type ServerOpts = {
+  config?: Partial<Config>; start?: boolean; cluster?: boolean; distDir?: string;
+  /** Connections of a separate live-path pool (Deps.liveSql), as `npm start` has; default: the shared pool. */
+  livePool?: number;
+};
+
+export async function startTestServer(opts: ServerOpts = {}): Promise<TestServer> {
   const db = await freshDatabase();
   return serverOn(db, opts);
 }
 
 /** Starts an app over an existing database (a second instance for cluster tests). */
-export async function serverOn(db: { url: string; sql: Sql; drop?(): Promise<void> }, opts: { config?: Partial<Config>; start?: boolean; cluster?: boolean; distDir?: string } = {}): Promise<TestServer> {
+export async function serverOn(db: { url: string; sql: Sql; drop?(): Promise<void> }, opts: ServerOpts = {}): Promise<TestServer> {
   const config = testConfig(opts.config);
-  const app = createApp({ sql: db.sql, config, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), databaseUrl: opts.cluster ? db.url : null, ...(opts.distDir ? { distDir: opts.distDir } : {}) });
+  const liveSql = opts.livePool ? connect(db.url, { max: opts.livePool, applicationName: 'grid-ops live' }) : db.sql;
+  const app = createApp({ sql: db.sql, liveSql, config, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), databaseUrl: opts.cluster ? db.url : null, ...(opts.distDir ? { distDir: opts.distDir } : {}) });
   if (opts.start !== false) await app.start();
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
@@ -55,7 +64,7 @@ export async function serverOn(db: { url: string; sql: Sql; drop?(): Promise<voi
   };
 
   return {
-    url, sql: db.sql, app, displayToken, api,
+    url, sql: db.sql, dbUrl: db.url, app, displayToken, api,
     async login(username, password = DEMO_PASSWORD) {
       const res = await fetch(url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
       if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
@@ -73,6 +82,7 @@ export async function serverOn(db: { url: string; sql: Sql; drop?(): Promise<voi
     async close() {
       for (const s of sockets) s.close();
       await app.close();
+      if (liveSql !== db.sql) await liveSql.end({ timeout: 1 });
       await db.drop?.();
     },
   };
