@@ -2,7 +2,7 @@
 // (the spec knows only open and closed), the defaults of GET requests, and the inputs' schemas. One place for the
 // server, the README's examples and the tests.
 import { z } from 'zod';
-import { TICKET_STATUSES, TICKET_STATUS_LABELS, type TicketStatus } from './tickets.ts';
+import { OPEN_STATUSES, TICKET_STATUSES, TICKET_STATUS_LABELS, type TicketStatus } from './tickets.ts';
 
 export const OPEN311_SPEC = 'http://wiki.open311.org/GeoReport_v2';
 export const OPEN311_BASE = '/open311/v2';
@@ -12,14 +12,13 @@ export type Open311Format = keyof typeof OPEN311_FORMATS;
 export const OPEN311_MIME = ['text/xml', 'application/json'] as const;
 
 /**
- * open = work remains; closed = "it has been resolved" in the spec's words: resolved (awaiting verification), closed
+ * open = work remains (OPEN_STATUSES); closed = "it has been resolved" in the spec's words: resolved (awaiting verification), closed
  * (verified) and rejected (not taken up) are closed. The detail goes in status_notes and, with extensions=true, in
  * extended_attributes.detailed_status.
  */
-export const OPEN311_STATUS: Record<TicketStatus, 'open' | 'closed'> = {
-  reported: 'open', dispatched: 'open', accepted: 'open', responded: 'open', escalated: 'open', reopened: 'open',
-  resolved: 'closed', closed: 'closed', rejected: 'closed',
-};
+export const OPEN311_STATUS = Object.fromEntries(
+  TICKET_STATUSES.map((s) => [s, OPEN_STATUSES.includes(s) ? 'open' : 'closed']),
+) as Record<TicketStatus, 'open' | 'closed'>;
 export const OPEN311_STATES = ['open', 'closed'] as const;
 export type Open311State = (typeof OPEN311_STATES)[number];
 /** The ticket statuses an Open311 status stands for (what the SQL filter uses). */
