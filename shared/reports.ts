@@ -257,3 +257,12 @@ export function figureValue(id: FigureId, f: Figures): number | null {
   return unit === 'rate' ? ratePct(v) : unit === 'seconds' ? wholeSeconds(v) : v;
 }
 export { FIGURE_IDS };
+
+/**
+ * The league as first drawn: the best and the worst `ends` grids with a gap (null) between them where more are
+ * ranked; all of them once asked. A city has 1,500 ranked grids: drawn up front they slowed the first paint.
+ */
+export function leagueShown<T>(ranked: readonly T[], all: boolean, ends = 15): Array<T | null> {
+  if (all || ranked.length <= 2 * ends + 1) return [...ranked];
+  return [...ranked.slice(0, ends), null, ...ranked.slice(-ends)];
+}

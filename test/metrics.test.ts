@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { FIGURES, figures, percentile, percentileOfHistogram, wilson, zeroCounters, type Histogram } from '../shared/metrics.ts';
 import { LATE_CAUSES, LATE_CAUSE_LABELS } from '../shared/why-late.ts';
-import { breakdownRow, rankLeague } from '../shared/reports.ts';
+import { breakdownRow, leagueShown, rankLeague } from '../shared/reports.ts';
 import { escapeHtml, histogramBins, mapOption } from '../client/reports/charts.ts';
 
 test('p50/p90 by nearest rank', () => {
@@ -68,6 +68,17 @@ test('the grid map\'s tooltip (ECharts renders it as HTML) shows a name with mar
   const html = opt.tooltip.formatter({ data: (opt as unknown as { series: Array<{ data: unknown[] }> }).series[0].data[0] });
   assert.is(html, '&lt;img src=x onerror=alert(1)&gt;1号网格<br/>50.0% · 2');
   assert.is(escapeHtml(`"a" & 'b'`), '&quot;a&quot; &amp; &#39;b&#39;');
+});
+
+test("a city's league shows its best and worst 15 grids first, every one once asked; a street office's all of them", () => {
+  const city = Array.from({ length: 1500 }, (_, i) => i + 1);
+  const first = leagueShown(city, false);
+  assert.equal(first.slice(0, 15), city.slice(0, 15));
+  assert.is(first[15], null, 'a gap between the ends');
+  assert.equal(first.slice(16), city.slice(-15), 'the worst fifteen, in rank order');
+  assert.equal(leagueShown(city, true), city);
+  const office = Array.from({ length: 31 }, (_, i) => i + 1);
+  assert.equal(leagueShown(office, false), office, '31 grids fit whole: no gap hiding a single grid');
 });
 
 test.run();

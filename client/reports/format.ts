@@ -38,3 +38,4 @@ export function delta(id: FigureId, cur: Figures, prev: Figures): { text: string
 }
 
 export const num = (n: number) => n.toLocaleString('zh-CN');
+
