@@ -4,7 +4,7 @@ import type { Deps } from './http/types.ts';
 import { emitSlaTransitions } from './live/clock.ts';
 import { expireOffers } from './dispatch/expiry.ts';
 import { sweepUndispatched } from './dispatch/sweep.ts';
-import { ADVISORY_LOCKS } from './db/locks.ts';
+import { ADVISORY_LOCKS, lockedJob, type PeriodicJob } from './db/locks.ts';
 import { purgeExpiredLimits } from './limits/limits.ts';
 import { dropExpiredPositionPartitions, ensurePositionPartitions } from './locations/partitions.ts';
 
@@ -14,55 +14,33 @@ const TICK_MS = 1000;
 const RETENTION_EVERY_MS = 60_000;
 const SWEEP_EVERY_MS = 5_000;
 
-export interface Jobs { start(): void; stop(): Promise<void>; tick(): Promise<void> }
+export type Jobs = PeriodicJob;
 
 export function createJobs(deps: Deps): Jobs {
   const { sql, config, log } = deps;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
   let lastRetention = 0;
   let lastSweep = 0;
 
-  async function tick() {
-    // A session-level try-lock on a reserved connection: only one instance runs the jobs at a time.
-    const conn = await sql.reserve();
-    try {
-      const [{ ok }] = await conn<{ ok: boolean }[]>`SELECT pg_try_advisory_lock(${JOB_LOCK}) AS ok`;
-      if (!ok) return;
-      try {
-        await emitSlaTransitions(sql);
-        await expireOffers(deps);
-        if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
-          lastSweep = Date.now();
-          await sweepUndispatched(deps);
-        }
-        if (Date.now() - lastRetention > RETENTION_EVERY_MS) {
-          lastRetention = Date.now();
-          const made = await ensurePositionPartitions(sql, config.locationPartitionTz);
-          const dropped = await dropExpiredPositionPartitions(sql, config.locationRetentionDays);
-          if (made.length || dropped.length) log.info({ made, dropped }, 'position partitions');
-          // The outbox (ticket changes, kept an hour) and sessions stay small at a city's rate: plain DELETEs (README).
-          await sql`DELETE FROM changes WHERE at < now() - interval '1 hour'`;
-          await sql`DELETE FROM sessions WHERE expires_at < now()`;
-          await purgeExpiredLimits(sql);
-        }
-      } finally {
-        await conn`SELECT pg_advisory_unlock(${JOB_LOCK})`;
+  // Only one instance runs the jobs at a time (lockedJob's try-lock).
+  return lockedJob({
+    sql, log, lock: JOB_LOCK, everyMs: TICK_MS, what: 'job tick',
+    async run() {
+      await emitSlaTransitions(sql);
+      await expireOffers(deps);
+      if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+        lastSweep = Date.now();
+        await sweepUndispatched(deps);
       }
-    } finally {
-      conn.release();
-    }
-  }
-
-  const safeTick = () => {
-    if (running) return running;
-    running = tick().catch((err) => log.warn({ err }, 'job tick failed')).finally(() => { running = null; });
-    return running;
-  };
-
-  return {
-    start() { timer = setInterval(() => void safeTick(), TICK_MS); },
-    async stop() { clearInterval(timer); await running; },
-    tick: safeTick,
-  };
+      if (Date.now() - lastRetention > RETENTION_EVERY_MS) {
+        lastRetention = Date.now();
+        const made = await ensurePositionPartitions(sql, config.locationPartitionTz);
+        const dropped = await dropExpiredPositionPartitions(sql, config.locationRetentionDays);
+        if (made.length || dropped.length) log.info({ made, dropped }, 'position partitions');
+        // The outbox (ticket changes, kept an hour) and sessions stay small at a city's rate: plain DELETEs (README).
+        await sql`DELETE FROM changes WHERE at < now() - interval '1 hour'`;
+        await sql`DELETE FROM sessions WHERE expires_at < now()`;
+        await purgeExpiredLimits(sql);
+      }
+    },
+  });
 }
