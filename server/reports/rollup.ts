@@ -1,6 +1,7 @@
-// Keeps the report rollups (migration 020) current, ticket by ticket: the queued tickets' facts rows are derived again
-// from the raw tables; a settled row replaces the stored one, and the cells of its day (and month, for the wide
-// dimensions and the histograms) get the difference — minus the old row, plus the new — in the same transaction.
+// Keeps the report rollups (migrations 020, 021) current, ticket by ticket: the queued tickets' facts rows are derived
+// again from the raw tables; a settled row replaces the stored one, and the cells of its day (and week and month, for
+// the wide dimensions and the histograms) get the difference — minus the old row, plus the new — in the same
+// transaction.
 import { COUNTERS, HIST_METRICS, HIST_UNIT_S } from '../../shared/metrics.ts';
 import { CLOCK_EXCLUDED_STATUSES } from '../../shared/sla.ts';
 import { LATE_CAUSES, WHY_LATE_THRESHOLDS } from '../../shared/why-late.ts';
@@ -8,14 +9,22 @@ import type { Sql } from '../db/connect.ts';
 import { counterColumns, DIMS, dimKeySql, histValuesSql, SATISFIED_MIN_RATING, settlesAtSql, type Dim } from './counters.ts';
 import { FACT_COLUMNS, factsSql, type Fragment, type Q } from './facts.ts';
 
-/** Dimensions also rolled up per month (a year's report reads 12 months and the odd days); the day is per day only. */
+/**
+ * Dimensions also rolled up per week and per month (a year's report reads 12 months and the odd days, a rolling 30
+ * days about four weeks and the odd days); the day is per day only.
+ */
 export const MONTH_DIMS: readonly Dim[] = ['dowhour', 'category', 'channel', 'cause', 'grid', 'responder'];
+
+/** The cells' periods: the local day, the local ISO week (its Monday) and the month (its 1st), as SQL on `f.day`. */
+export type Grain = 'd' | 'w' | 'm';
+const GRAIN_PERIOD: Record<Grain, string> = { d: 'f.day', w: "date_trunc('week', f.day)::date", m: "date_trunc('month', f.day)::date" };
+const GRAINS: ReadonlyArray<readonly [Grain, readonly Dim[]]> = [['d', DIMS], ['w', MONTH_DIMS], ['m', MONTH_DIMS]];
 
 /**
  * Everything the stored facts and cells depend on besides the tickets: another layout rebuilds them, so changing a
  * counter, a dimension or a rule never mixes old and new definitions.
  */
-export const LAYOUT = fingerprint(JSON.stringify({ v: 4, COUNTERS, DIMS, MONTH_DIMS, HIST_METRICS, HIST_UNIT_S, LATE_CAUSES, WHY_LATE_THRESHOLDS, CLOCK_EXCLUDED_STATUSES, SATISFIED_MIN_RATING, FACT_COLUMNS }));
+export const LAYOUT = fingerprint(JSON.stringify({ v: 5, COUNTERS, DIMS, MONTH_DIMS, GRAINS, GRAIN_PERIOD, HIST_METRICS, HIST_UNIT_S, LATE_CAUSES, WHY_LATE_THRESHOLDS, CLOCK_EXCLUDED_STATUSES, SATISFIED_MIN_RATING, FACT_COLUMNS }));
 
 function fingerprint(s: string): string {
   let h = 0x811c9dc5;
@@ -54,14 +63,13 @@ async function applyBatch(sql: Sql, so: Office, ticketIds: string[], atMs?: numb
     const facts = factsSql(tx, tx`t.id = ANY(${ticketIds}::bigint[]) AND t.street_office_id = ${so.id}`);
     const settled = tx`(${settlesAtSql(tx, 'f0')} IS NULL OR ${settlesAtSql(tx, 'f0')} < ${now})`;
     const w = tx`f.w`;
-    const perDim = (grain: 'd' | 'm', dims: readonly Dim[]): Fragment[] => dims.map((dim) => tx`
-      SELECT ${tx.unsafe(`'${grain}'`)} AS grain, ${grain === 'd' ? tx`f.day` : tx`date_trunc('month', f.day)::date`} AS period,
+    const cellRows = GRAINS.flatMap(([grain, dims]) => dims.map((dim) => tx`
+      SELECT ${tx.unsafe(`'${grain}'`)} AS grain, ${tx.unsafe(GRAIN_PERIOD[grain])} AS period,
         ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, now)} AS key, ${counterColumns(tx, now, 'f', w)}
-      FROM f GROUP BY 2, 4`);
-    const cellRows = [...perDim('d', DIMS), ...perDim('m', MONTH_DIMS)].reduce((a, b) => tx`${a} UNION ALL ${b}`);
-    const histRows = (grain: 'd' | 'm') => tx`
-      SELECT ${tx.unsafe(`'${grain}'`)} AS grain, ${grain === 'd' ? tx`f.day` : tx`date_trunc('month', f.day)::date`} AS period, v.metric, v.value, sum(f.w) AS n
-      FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value) WHERE v.value IS NOT NULL GROUP BY 2, 3, 4`;
+      FROM f GROUP BY 2, 4`)).reduce((a, b) => tx`${a} UNION ALL ${b}`);
+    const histRows = GRAINS.map(([grain]) => tx`
+      SELECT ${tx.unsafe(`'${grain}'`)} AS grain, ${tx.unsafe(GRAIN_PERIOD[grain])} AS period, v.metric, v.value, sum(f.w) AS n
+      FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value) WHERE v.value IS NOT NULL GROUP BY 2, 3, 4`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
     await tx`
       WITH old AS (DELETE FROM report_facts WHERE id = ANY(${ticketIds}::bigint[]) RETURNING ${tx.unsafe(COLS)}),
       new AS (
@@ -76,7 +84,7 @@ async function applyBatch(sql: Sql, so: Office, ticketIds: string[], atMs?: numb
         RETURNING 1),
       hist AS (
         INSERT INTO report_hist (street_office_id, grain, period, metric, value, n)
-        SELECT ${so.id}, y.* FROM (${histRows('d')} UNION ALL ${histRows('m')}) y
+        SELECT ${so.id}, y.* FROM (${histRows}) y
         ON CONFLICT (street_office_id, grain, metric, period, value) DO UPDATE SET n = report_hist.n + EXCLUDED.n
         RETURNING 1)
       SELECT (SELECT count(*) FROM cells) + (SELECT count(*) FROM hist) AS touched`;
@@ -104,8 +112,8 @@ export async function rebuildAll(sql: Sql, so: Office, atMs?: number): Promise<n
       INSERT INTO report_facts (${tx.unsafe(COLS)})
       SELECT ${tx.unsafe(FACT_COLUMNS.map((c) => `f0.${c}`).join(', '))} FROM ${facts} f0 WHERE ${settled}`;
     const stored = tx`(SELECT * FROM report_facts WHERE street_office_id = ${so.id})`;
-    for (const [grain, dims] of [['d', DIMS], ['m', MONTH_DIMS]] as const) {
-      const period = grain === 'd' ? tx`f.day` : tx`date_trunc('month', f.day)::date`;
+    for (const [grain, dims] of GRAINS) {
+      const period = tx.unsafe(GRAIN_PERIOD[grain]);
       for (const dim of dims) {
         await tx`
           INSERT INTO report_cells (street_office_id, grain, period, dim, key, ${tx.unsafe(COUNTERS.join(', '))})
