@@ -92,6 +92,10 @@ export function addDays(day: string, n: number): string {
 export function weekdayOf(day: string): number {
   return (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
 }
+/** The Monday of a local day's ISO week (what the week cells are keyed by: PostgreSQL's date_trunc('week')). */
+export function weekStart(day: string): string {
+  return addDays(day, -weekdayOf(day));
+}
 function monthStart(day: string, deltaMonths = 0): string {
   const d = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() + deltaMonths);
@@ -125,7 +129,7 @@ export function resolvePeriod(q: Pick<Base, 'period' | 'from' | 'to'>, nowMs: nu
     case 'today': cur = [start(today), nowMs]; prev = [start(addDays(today, -1)), nowMs - 86_400_000]; break;
     case 'yesterday': cur = [start(addDays(today, -1)), start(today)]; prev = [start(addDays(today, -2)), start(addDays(today, -1))]; break;
     case 'this_week': {
-      const monday = addDays(today, -weekdayOf(today));
+      const monday = weekStart(today);
       cur = [start(monday), nowMs]; prev = [start(addDays(monday, -7)), nowMs - 7 * 86_400_000];
       break;
     }
@@ -189,9 +193,9 @@ export interface Report {
   breakdowns: Record<Exclude<BreakdownDim, 'responder'>, BreakdownRow[]>;
   /** Response targets in the period (seconds), for the histogram's target lines. */
   targets: number[];
-  /** How the figures were read: whole days (and months) from rollups, partial days and the tickets the rollups do
-   * not hold yet (unsettled, or changed and still queued) live from the tickets and their history. */
-  source: { rollupDays: number; rollupMonths: number; rawDays: number; liveTickets: number };
+  /** How the figures were read: whole days from rollups (of them whole months and whole weeks), partial days and the
+   * tickets the rollups do not hold yet (unsettled, or changed and still queued) live from the tickets and their history. */
+  source: { rollupDays: number; rollupMonths: number; rollupWeeks: number; rawDays: number; liveTickets: number };
 }
 
 export interface DrillTicket {

@@ -235,6 +235,7 @@ R('month rollups: a whole month is read from its month cells, with the same figu
   const span = { query: { period: 'custom' as const, from: '2026-10-01', to: '2026-11-22' }, nowMs: Date.now() + 60_000 };
   const cells = await run(sql, o, { ...span, rollups: true });
   assert.is(cells.source.rollupMonths, 1, 'October');
+  assert.is(cells.source.rollupWeeks, 3, 'then the weeks of 2, 9 and 16 November (1 November is a Sunday: a day cell)');
   const raw = await run(sql, o, { ...span, rollups: false });
   assert.equal(comparable(cells), comparable(raw));
   assert.is(raw.current.counters.reported, 12 + 1 + 3);

@@ -1,8 +1,9 @@
 // Reads the counters of a time span by dimension, and its duration histograms, in one statement: whole days from the
-// rollups (whole months from the month cells), plus from the raw tables the partial days at the edges and every ticket
-// the rollups do not hold yet — unsettled, or changed and still queued (whose stored rows are taken out again).
+// rollups (whole months from the month cells, whole weeks of the days left from the week cells), plus from the raw
+// tables the partial days at the edges and every ticket the rollups do not hold yet — unsettled, or changed and still
+// queued (whose stored rows are taken out again).
 import { COUNTERS, HIST_METRICS, type Counters, type HistMetric, type Histograms } from '../../shared/metrics.ts';
-import { addDays, localDay, localDayStartMs } from '../../shared/reports.ts';
+import { addDays, localDay, localDayStartMs, weekStart } from '../../shared/reports.ts';
 import { counterColumns, dimKeySql, emptyHists, histValuesSql, summedColumns, type Dim } from './counters.ts';
 import { FACT_COLUMNS, factsSql, type Fragment, type Q } from './facts.ts';
 import { MONTH_DIMS, rollupsCurrent } from './rollup.ts';
@@ -11,8 +12,8 @@ export interface SpanRow { dim: Dim; key: string; counters: Counters }
 export interface SpanData {
   rows: SpanRow[];
   hist: Histograms;
-  /** Whole days and months read from rollups, days read raw, and tickets read live besides the rollups. */
-  source: { rollupDays: number; rollupMonths: number; rawDays: number; liveTickets: number };
+  /** Whole days read from rollups (of them, whole months and weeks), days read raw, tickets read live besides. */
+  source: { rollupDays: number; rollupMonths: number; rollupWeeks: number; rawDays: number; liveTickets: number };
 }
 
 export interface SpanInput {
@@ -37,9 +38,33 @@ function fromArray(v: number[]): Counters {
   return out;
 }
 
-interface Plan { days: string[]; monthDays: string[]; months: string[]; full: [Date, Date] | null; edges: Array<[Date, Date]>; rawDays: number }
+interface Plan {
+  /** Every whole local day (the day dimension's cells, and the range the rollups serve). */
+  days: string[];
+  months: string[];
+  /** Mondays of the whole weeks among the days no whole month covers. */
+  weeks: string[];
+  /** The days neither a whole month nor a whole week covers: the wide dimensions' and histograms' day cells. */
+  restDays: string[];
+  full: [Date, Date] | null;
+  edges: Array<[Date, Date]>;
+  rawDays: number;
+}
 
-/** The span's whole local days (and whole months) for the rollups; the partial days at its edges are read raw. */
+/** Groups days by period (month, week) and keeps the periods every one of whose `length` days is among them. */
+function wholePeriods(days: string[], periodOf: (d: string) => string, length: (p: string) => number): string[] {
+  const n = new Map<string, number>();
+  for (const d of days) n.set(periodOf(d), (n.get(periodOf(d)) ?? 0) + 1);
+  return [...n].filter(([p, k]) => k === length(p)).map(([p]) => p);
+}
+const monthOf = (d: string) => `${d.slice(0, 7)}-01`;
+const monthLength = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).getUTCDate();
+
+/**
+ * The span's whole local days for the rollups — whole months from month cells, then whole weeks of what is left from
+ * week cells, the rest from day cells — and the partial days at its edges, read raw. A week straddling a whole month
+ * is read by its days: its cell holds days of that month too.
+ */
 async function plan(tx: Q, s: SpanInput): Promise<Plan> {
   const off = s.utcOffsetMin;
   let firstFull = localDay(s.fromMs, off);
@@ -47,18 +72,17 @@ async function plan(tx: Q, s: SpanInput): Promise<Plan> {
   const days: string[] = [];
   for (let d = firstFull; localDayStartMs(addDays(d, 1), off) <= s.toMs && d < '9999'; d = addDays(d, 1)) days.push(d);
   const all: [Date, Date] = [new Date(s.fromMs), new Date(s.toMs)];
-  const none: Plan = { days: [], monthDays: [], months: [], full: null, edges: [all], rawDays: days.length };
+  const none: Plan = { days: [], months: [], weeks: [], restDays: [], full: null, edges: [all], rawDays: days.length };
   if (!s.rollups || s.gridIds || days.length === 0 || !(await rollupsCurrent(tx, s.streetOfficeId, off))) return none;
   const fullFrom = localDayStartMs(days[0], off), fullTo = localDayStartMs(addDays(days[days.length - 1], 1), off);
-  const byMonth = new Map<string, number>();
-  for (const d of days) byMonth.set(d.slice(0, 7), (byMonth.get(d.slice(0, 7)) ?? 0) + 1);
-  const monthLength = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).getUTCDate();
-  const months = [...byMonth].filter(([m, n]) => n === monthLength(m)).map(([m]) => `${m}-01`);
-  const inMonth = new Set(months.map((m) => m.slice(0, 7)));
+  const months = wholePeriods(days, monthOf, monthLength);
+  const outsideMonths = days.filter((d) => !months.includes(monthOf(d)));
+  const weeks = wholePeriods(outsideMonths, weekStart, () => 7);
+  const restDays = outsideMonths.filter((d) => !weeks.includes(weekStart(d)));
   const edges: Array<[Date, Date]> = [];
   if (s.fromMs < fullFrom) edges.push([new Date(s.fromMs), new Date(fullFrom)]);
   if (fullTo < s.toMs) edges.push([new Date(fullTo), new Date(s.toMs)]);
-  return { days, monthDays: days.filter((d) => !inMonth.has(d.slice(0, 7))), months, full: [new Date(fullFrom), new Date(fullTo)], edges, rawDays: 0 };
+  return { days, months, weeks, restDays, full: [new Date(fullFrom), new Date(fullTo)], edges, rawDays: 0 };
 }
 
 export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
@@ -92,14 +116,16 @@ export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
     SELECT dim, key, ${tx.unsafe(COUNTER_LIST)}
     FROM report_cells WHERE street_office_id = ${so} AND (
       (grain = 'd' AND dim = ANY(${dayDims as string[]}) AND period = ANY(${p.days}::date[]))
-      OR (grain = 'd' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.monthDays}::date[]))
+      OR (grain = 'd' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.restDays}::date[]))
+      OR (grain = 'w' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.weeks}::date[]))
       OR (grain = 'm' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.months}::date[])))`;
   const rawRows = s.dims.map((dim) => tx`
     SELECT ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, now)} AS key,
       ${counterColumns(tx, now, 'f', w)} FROM f GROUP BY 2`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
   const histCells = tx`
     SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND (
-      (grain = 'd' AND period = ANY(${p.monthDays}::date[])) OR (grain = 'm' AND period = ANY(${p.months}::date[])))`;
+      (grain = 'd' AND period = ANY(${p.restDays}::date[])) OR (grain = 'w' AND period = ANY(${p.weeks}::date[]))
+      OR (grain = 'm' AND period = ANY(${p.months}::date[])))`;
   // Counters travel as one float8[] per row and each histogram as two int8[]: a year's result is ~10,000 rows, and
   // 25 columns a row cost more to send and parse than the query took.
   const rows = await tx<Array<{ kind: 'c' | 'h' | 'n'; dim: string; key: string | null; v: number[] | null; values: string[] | null; ns: string[] | null; live: number | null }>>`
@@ -121,5 +147,5 @@ export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
     else if (r.kind === 'c') out.push({ dim: r.dim as Dim, key: r.key!, counters: fromArray(r.v!) });
     else if ((HIST_METRICS as readonly string[]).includes(r.dim)) hist[r.dim as HistMetric] = r.values!.map((v, i) => [Number(v), Number(r.ns![i])]);
   }
-  return { rows: out, hist, source: { rollupDays: p.days.length, rollupMonths: p.months.length, rawDays: p.rawDays, liveTickets } };
+  return { rows: out, hist, source: { rollupDays: p.days.length, rollupMonths: p.months.length, rollupWeeks: p.weeks.length, rawDays: p.rawDays, liveTickets } };
 }
