@@ -1,7 +1,8 @@
 // `npm run bench -- --reports`: the managers' reports on a year of a city's history (one million tickets with their
-// events across 1,500 grids): month, 30-day and year reports from the rollups beside the same report read naively from
-// the raw tables (alternating, several runs, ranges), the same over HTTP, after late events arrive, and the page's
-// first paint with charts in headless Chromium. Options: --tickets N --grids N --days N --runs N --quick --json --skip-page
+// events across 1,500 grids): month, 30-day, week and year reports from the rollups beside the same report read
+// naively from the raw tables (alternating, several runs, ranges), the same over HTTP, after late events arrive, and
+// the page's first paint with charts in headless Chromium. Options: --tickets N --grids N --days N --runs N --quick
+// --json --skip-page
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createApp } from '../server/app.ts';
@@ -12,7 +13,7 @@ import { hashPassword } from '../server/auth/passwords.ts';
 import { buildBreakdown, buildReport } from '../server/reports/report.ts';
 import { refreshRollups } from '../server/reports/rollup.ts';
 import { drillTickets } from '../server/reports/drill.ts';
-import { addDays, localDay, type Report, type ReportQuery, type ReportScope } from '../shared/reports.ts';
+import { addDays, localDay, weekStart, type Report, type ReportQuery, type ReportScope } from '../shared/reports.ts';
 import { ensureClientBuilt, launchBrowser } from '../test/helpers/browser.ts';
 import { startBenchDb } from './lib/pg.ts';
 import { generateHistory } from './lib/history.ts';
@@ -85,15 +86,23 @@ export async function runReportsBench(argv: string[]): Promise<number> {
     log(`VACUUM ANALYZE of the loaded database: ${(vacuum / 1000).toFixed(0)} s`);
 
     const today = localDay(Date.now(), 480);
+    // "The last 30 days" is a calendar month on some dates (on 1 December it is November): also a 30 days that is no
+    // calendar month, nor is the 30 days before it, ending as late as that allows.
+    const isMonth = (from: string, to: string) => from.endsWith('-01') && addDays(to, 1).endsWith('-01');
+    let end30 = addDays(today, -1);
+    while (isMonth(addDays(end30, -29), end30) || isMonth(addDays(end30, -59), addDays(end30, -30))) end30 = addDays(end30, -1);
     const scope: ReportScope = { kind: 'street_office', id: so, name: '城区', gridIds: null };
     const periods: Array<{ name: string; q: Pick<ReportQuery, 'period' | 'from' | 'to'>; goal: number | null }> = [
       { name: 'last month (whole calendar month)', q: { period: 'last_month' }, goal: 300 },
       { name: 'last 30 days', q: { period: 'custom', from: addDays(today, -30), to: addDays(today, -1) }, goal: 300 },
       { name: `year (${opt.days} days)`, q: { period: 'custom', from: addDays(today, -opt.days), to: addDays(today, -1) }, goal: 1000 },
+      { name: 'last week (Monday to Sunday)', q: { period: 'custom', from: addDays(weekStart(today), -7), to: addDays(weekStart(today), -1) }, goal: 300 },
+      { name: `30 days not aligned to months (${addDays(end30, -29)}..${end30})`, q: { period: 'custom', from: addDays(end30, -29), to: end30 }, goal: 300 },
     ];
     const nowMs = Date.now();
     const report = (q: Pick<ReportQuery, 'period' | 'from' | 'to'>, rollups: boolean) => buildReport(db.sql, { streetOfficeId: so, scope, query: q, nowMs, rollups });
     const same: Record<string, boolean> = {};
+    const read: Record<string, Report['source']> = {};
     for (const p of periods) {
       const row: Row = { what: `report, ${p.name}, with the previous period`, rollups: [], naive: [], goalMs: p.goal };
       rows.push(row);
@@ -104,12 +113,13 @@ export async function runReportsBench(argv: string[]): Promise<number> {
         if (k < opt.naiveRuns) {
           const [tn, rn] = await timed(() => report(p.q, false));
           row.naive.push(tn);
-          if (k === 0) same[p.name] = comparable(r) === comparable(rn);
+          if (k === 0) { same[p.name] = comparable(r) === comparable(rn); read[p.name] = r.source; }
         }
       }
-      log(`${row.what}: rollups ${Math.round(med(row.rollups)!)} ms (${range(row.rollups)}), naive ${Math.round(med(row.naive)!)} ms (${range(row.naive)}), same figures: ${same[p.name]}`);
+      log(`${row.what}: rollups ${Math.round(med(row.rollups)!)} ms (${range(row.rollups)}), naive ${Math.round(med(row.naive)!)} ms (${range(row.naive)}), same figures: ${same[p.name]}; from rollups ${read[p.name]?.rollupDays} whole days (${read[p.name]?.rollupMonths} months, ${read[p.name]?.rollupWeeks} weeks)`);
     }
     out.same_figures = same;
+    out.read_from = read;
 
     // The same over HTTP, as the page asks for it (JSON of every breakdown included).
     const app = createApp({ sql: db.sql, config: testConfig(), log: pino({ level: 'silent' }) });
