@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { FIGURES, figures, percentile, percentileOfHistogram, wilson, zeroCounters, type Histogram } from '../shared/metrics.ts';
 import { LATE_CAUSES, LATE_CAUSE_LABELS } from '../shared/why-late.ts';
 import { breakdownRow, leagueShown, rankLeague } from '../shared/reports.ts';
-import { escapeHtml, histogramBins, mapOption } from '../client/reports/charts.ts';
+import { histogramBins } from '../client/reports/charts.ts';
 
 test('p50/p90 by nearest rank', () => {
   assert.is(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50), 5);
@@ -60,14 +60,6 @@ test('the README states every figure and every why-late cause exactly as the cod
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   for (const [id, f] of Object.entries(FIGURES)) assert.ok(readme.includes(`| ${f.zh} · ${f.en} | ${f.defEn} |`), `README row for ${id}`);
   LATE_CAUSES.forEach((c, i) => assert.ok(readme.includes(`| ${i + 1} | ${LATE_CAUSE_LABELS[c].zh} · ${LATE_CAUSE_LABELS[c].en} | ${LATE_CAUSE_LABELS[c].defEn} |`), `README row for ${c}`));
-});
-
-test('the grid map\'s tooltip (ECharts renders it as HTML) shows a name with markup as text', () => {
-  const row = { ...breakdownRow('7', '<img src=x onerror=alert(1)>1号网格', { ...zeroCounters(), reported: 3, resp_due: 2, resp_on_time: 1 }, null) };
-  const opt = mapOption([row], '无工单') as { tooltip: { formatter: (p: unknown) => string } };
-  const html = opt.tooltip.formatter({ data: (opt as unknown as { series: Array<{ data: unknown[] }> }).series[0].data[0] });
-  assert.is(html, '&lt;img src=x onerror=alert(1)&gt;1号网格<br/>50.0% · 2');
-  assert.is(escapeHtml(`"a" & 'b'`), '&quot;a&quot; &amp; &#39;b&#39;');
 });
 
 test("a city's league shows its best and worst 15 grids first, every one once asked; a street office's all of them", () => {
