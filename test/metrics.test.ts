@@ -7,6 +7,7 @@ import { FIGURES, figures, percentile, percentileOfHistogram, wilson, zeroCounte
 import { LATE_CAUSES, LATE_CAUSE_LABELS } from '../shared/why-late.ts';
 import { breakdownRow, leagueShown, rankLeague } from '../shared/reports.ts';
 import { histogramBins } from '../client/reports/charts.ts';
+import { GRID_LIST_MAX, gridChoices } from '../client/reports/pickers.ts';
 
 test('p50/p90 by nearest rank', () => {
   assert.is(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50), 5);
@@ -71,6 +72,18 @@ test("a city's league shows its best and worst 15 grids first, every one once as
   assert.equal(leagueShown(city, true), city);
   const office = Array.from({ length: 31 }, (_, i) => i + 1);
   assert.equal(leagueShown(office, false), office, '31 grids fit whole: no gap hiding a single grid');
+});
+
+
+test("the report's grid picker lists a street office's grids, and past 60 only the community in scope's", () => {
+  const office = Array.from({ length: 40 }, (_, i) => ({ id: String(i), communityId: String(i % 4) }));
+  assert.is(gridChoices(office, { kind: 'street_office' }).length, 40);
+  const city = Array.from({ length: 1500 }, (_, i) => ({ id: String(i), communityId: String(i % 126) }));
+  assert.equal(gridChoices(city, { kind: 'street_office' }), [], 'no 1,500-name list');
+  const inCommunity = gridChoices(city, { kind: 'community', communityId: '7' });
+  assert.ok(inCommunity.length > 0 && inCommunity.every((g) => g.communityId === '7'));
+  assert.equal(gridChoices(city, { kind: 'grid', gridId: '133' }).map((g) => g.id), city.filter((g) => g.communityId === '7').map((g) => g.id), 'a grid in scope lists its community');
+  assert.ok(office.length <= GRID_LIST_MAX && city.length > GRID_LIST_MAX);
 });
 
 test.run();
