@@ -10,7 +10,7 @@ import { ACTION_BODIES, createDisplayLinkBody, createTicketBody, dutyBody, login
 import { publicReportBody, residentRatingBody, type PlaceAnswer, type PosterSheet, type PublicTicketView, type ReportContext, type ReportReceipt } from './residents.ts';
 import { createOpen311KeyBody, placePendingBody, type NewOpen311Key, type Open311KeyView, type PendingOpen311View } from './open311.ts';
 
-/** GET /api/grids: the grids as GeoJSON (the reports' map registers it; other tools read it too). */
+/** GET /api/grids: the grids as GeoJSON (the reports' map draws it; other tools read it too). */
 export interface GridCollection {
   type: 'FeatureCollection';
   features: Array<{ type: 'Feature'; id: string; properties: Omit<GridView, 'polygon'>; geometry: { type: 'Polygon'; coordinates: GridView['polygon'] } }>;

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { FIGURES, figures, percentile, percentileOfHistogram, wilson, zeroCounters, type Histogram } from '../shared/metrics.ts';
 import { LATE_CAUSES, LATE_CAUSE_LABELS } from '../shared/why-late.ts';
 import { breakdownRow, leagueShown, rankLeague } from '../shared/reports.ts';
-import { escapeHtml, histogramBins, mapOption } from '../client/reports/charts.ts';
+import { histogramBins } from '../client/reports/charts.ts';
+import { GRID_LIST_MAX, gridChoices } from '../client/reports/pickers.ts';
 
 test('p50/p90 by nearest rank', () => {
   assert.is(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50), 5);
@@ -62,14 +63,6 @@ test('the README states every figure and every why-late cause exactly as the cod
   LATE_CAUSES.forEach((c, i) => assert.ok(readme.includes(`| ${i + 1} | ${LATE_CAUSE_LABELS[c].zh} · ${LATE_CAUSE_LABELS[c].en} | ${LATE_CAUSE_LABELS[c].defEn} |`), `README row for ${c}`));
 });
 
-test('the grid map\'s tooltip (ECharts renders it as HTML) shows a name with markup as text', () => {
-  const row = { ...breakdownRow('7', '<img src=x onerror=alert(1)>1号网格', { ...zeroCounters(), reported: 3, resp_due: 2, resp_on_time: 1 }, null) };
-  const opt = mapOption([row], '无工单') as { tooltip: { formatter: (p: unknown) => string } };
-  const html = opt.tooltip.formatter({ data: (opt as unknown as { series: Array<{ data: unknown[] }> }).series[0].data[0] });
-  assert.is(html, '&lt;img src=x onerror=alert(1)&gt;1号网格<br/>50.0% · 2');
-  assert.is(escapeHtml(`"a" & 'b'`), '&quot;a&quot; &amp; &#39;b&#39;');
-});
-
 test("a city's league shows its best and worst 15 grids first, every one once asked; a street office's all of them", () => {
   const city = Array.from({ length: 1500 }, (_, i) => i + 1);
   const first = leagueShown(city, false);
@@ -79,6 +72,18 @@ test("a city's league shows its best and worst 15 grids first, every one once as
   assert.equal(leagueShown(city, true), city);
   const office = Array.from({ length: 31 }, (_, i) => i + 1);
   assert.equal(leagueShown(office, false), office, '31 grids fit whole: no gap hiding a single grid');
+});
+
+
+test("the report's grid picker lists a street office's grids, and past 60 only the community in scope's", () => {
+  const office = Array.from({ length: 40 }, (_, i) => ({ id: String(i), communityId: String(i % 4) }));
+  assert.is(gridChoices(office, { kind: 'street_office' }).length, 40);
+  const city = Array.from({ length: 1500 }, (_, i) => ({ id: String(i), communityId: String(i % 126) }));
+  assert.equal(gridChoices(city, { kind: 'street_office' }), [], 'no 1,500-name list');
+  const inCommunity = gridChoices(city, { kind: 'community', communityId: '7' });
+  assert.ok(inCommunity.length > 0 && inCommunity.every((g) => g.communityId === '7'));
+  assert.equal(gridChoices(city, { kind: 'grid', gridId: '133' }).map((g) => g.id), city.filter((g) => g.communityId === '7').map((g) => g.id), 'a grid in scope lists its community');
+  assert.ok(office.length <= GRID_LIST_MAX && city.length > GRID_LIST_MAX);
 });
 
 test.run();

@@ -9,8 +9,9 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { ARTIFACTS, ensureClientBuilt, launchBrowser } from './helpers/browser.ts';
-import { BREAKDOWN_COLUMNS, FIGURE_IDS, figureValue, localDay, addDays, type Report } from '../shared/reports.ts';
+import { BREAKDOWN_COLUMNS, FIGURE_IDS, figureValue, localDay, addDays, ratePct, type Report } from '../shared/reports.ts';
 import { FIGURES } from '../shared/metrics.ts';
+import { GRID_BINS, RATE_BINS, rateBin } from '../client/map/colors.ts';
 
 interface Ctx { s: TestServer; browser: Browser; page: Page; report: Report; qs: string }
 const B = suite<Ctx>('reports page');
@@ -87,6 +88,43 @@ B('a manager lands on /reports; the page shows the API\'s figures, with definiti
   for (const c of ['trend', 'histogram', 'heatmap', 'map']) assert.is(await page.locator(`[data-testid=chart-${c}]`).getAttribute('data-drawn'), 'true', c);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, 'reports.png'), fullPage: true });
+});
+
+B('the grid map fills each grid with its on-time rate\'s colour, and a click on a grid opens that grid\'s tickets', async (ctx) => {
+  const page = ctx.page, r = ctx.report;
+  const fills = new Map([...RATE_BINS.map((b) => [b.fill, b] as const), [GRID_BINS[0].fill, null]]);
+  const hex = (rgb: number[]) => '#' + rgb.map((v) => v.toString(16).padStart(2, '0')).join('');
+  const box = (await page.locator('[data-testid=chart-map]').boundingBox())!;
+  // A lattice of points over the map; where the canvas shows a grid's fill (not an outline), the grid under the point
+  // is the one the click must open, and its colour must be its rate's bin.
+  const seen = new Set<string>();
+  let checked = 0;
+  for (let i = 1; i < 6 && checked < 4; i++) for (let j = 1; j < 5 && checked < 4; j++) {
+    const x = box.x + (box.width * i) / 6, y = box.y + (box.height * j) / 5;
+    const rgba = await page.evaluate(([cx, cy]) => {
+      const c = document.querySelector('.leaflet-gridops-grids-pane canvas') as HTMLCanvasElement;
+      const b = c.getBoundingClientRect();
+      const d = c.getContext('2d')!.getImageData(Math.round(((cx - b.left) * c.width) / b.width), Math.round(((cy - b.top) * c.height) / b.height), 1, 1).data;
+      return [d[0], d[1], d[2], d[3]];
+    }, [x, y]);
+    const fill = hex(rgba.slice(0, 3));
+    if (rgba[3] === 0 || !fills.has(fill) || seen.has(fill)) continue;
+    await page.mouse.click(x, y);
+    const title = await page.locator('[data-testid=drill] h3').innerText({ timeout: 5000 });
+    const row = r.breakdowns.grid.find((g) => title.endsWith(g.label));
+    const bin = fills.get(fill);
+    if (bin === null) assert.ok(!row || row.onTimeRate == null, `${title}: drawn as nothing due`);
+    else {
+      assert.ok(row, `${title}: a grid of the report`);
+      assert.is(bin, rateBin(row!.onTimeRate!), `${title}: ${row!.onTimeRate} drawn as ${fill}`);
+      assert.match(await page.locator('.gridops-tip').innerText(), pctText(ratePct(row!.onTimeRate)), 'the tooltip shows the rate');
+    }
+    seen.add(fill);
+    checked++;
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=drill]').waitFor({ state: 'detached' });
+  }
+  assert.ok(checked >= 1, 'a grid was found on the map');
 });
 
 B('the CSV and the XLSX the page offers carry the numbers on the page', async (ctx) => {

@@ -12,6 +12,20 @@ export const GRID_BINS: { min: number; label: string; fill: string; opacity: num
 ];
 export const GRID_STROKE = '#2b4266';
 
+/** Grid fill by a report's on-time response rate (the reports' map and its legend); no response due: GRID_BINS[0]. */
+export const RATE_BINS: { min: number; label: string; fill: string; opacity: number }[] = [
+  { min: 0, label: '<80%', fill: '#f04444', opacity: 0.8 },
+  { min: 0.8, label: '80–90%', fill: '#f5a524', opacity: 0.8 },
+  { min: 0.9, label: '90–95%', fill: '#a3c94a', opacity: 0.8 },
+  { min: 0.95, label: '≥95%', fill: '#22c55e', opacity: 0.85 },
+];
+
+export function rateBin(rate: number) {
+  let bin = RATE_BINS[0];
+  for (const b of RATE_BINS) if (rate >= b.min) bin = b;
+  return bin;
+}
+
 export function gridBin(count: number) {
   let bin = GRID_BINS[0];
   for (const b of GRID_BINS) if (count >= b.min) bin = b;

@@ -1,8 +1,8 @@
 // ECharts options for the reports page, as pure functions of the report (unit-tested without a browser): daily trend,
-// response-time histogram with the target lines, weekday × hour heat map, and the grid map coloured by on-time rate.
+// response-time histogram with the target lines, weekday × hour heat map (the grid map is GridRateMap, on Leaflet).
 import type { EChartsOption } from 'echarts';
 import type { Histogram } from '../../shared/metrics.ts';
-import type { BreakdownRow, Report } from '../../shared/reports.ts';
+import type { Report } from '../../shared/reports.ts';
 import { ratePct } from '../../shared/reports.ts';
 
 const AXIS = { axisLine: { lineStyle: { color: '#3a4a66' } }, axisLabel: { color: '#8fa1bd' }, splitLine: { lineStyle: { color: '#1d2b45' } } };
@@ -65,30 +65,4 @@ export function heatmapOption(r: Report, weekdays: string[]): EChartsOption {
     visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, textStyle: { color: '#8fa1bd' }, inRange: { color: ['#0f1d33', '#1d4ed8', '#38bdf8', '#fde68a'] } },
     series: [{ type: 'heatmap', data: r.heatmap.map(([d, h, n]) => [h, d, n]), emphasis: { itemStyle: { borderColor: '#fff', borderWidth: 1 } } }],
   };
-}
-
-/** ECharts renders a tooltip string as HTML: names are data (imports, forms), never markup. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** The grid map: polygons registered as the ECharts map "grids" (GeoJSON feature name = grid id). */
-export function mapOption(rows: BreakdownRow[], noData: string): EChartsOption {
-  return {
-    ...CHART_BASE,
-    tooltip: {
-      trigger: 'item',
-      formatter: (p: unknown) => {
-        const d = (p as { data?: { label: string; value: number; due: number } }).data;
-        return d ? `${escapeHtml(d.label)}<br/>${d.value.toFixed(1)}% · ${d.due}` : escapeHtml(noData);
-      },
-    },
-    visualMap: { min: 50, max: 100, left: 8, bottom: 8, text: ['100%', '50%'], textStyle: { color: '#8fa1bd' }, calculable: false, inRange: { color: ['#f04444', '#f5a524', '#22c55e'] } },
-    series: [{
-      type: 'map', map: 'grids', nameProperty: 'id', roam: true, aspectScale: 0.82, selectedMode: false,
-      itemStyle: { areaColor: '#142038', borderColor: '#3a4a66', borderWidth: 0.6 },
-      emphasis: { label: { show: false }, itemStyle: { areaColor: '#38bdf8' } },
-      data: rows.filter((g) => g.onTimeRate != null).map((g) => ({ name: g.key, value: ratePct(g.onTimeRate)!, label: g.label, due: g.counters.resp_due })),
-    }],
-  } as EChartsOption;
 }

@@ -1,0 +1,35 @@
+// The reports page's first reads — who is signed in, the catalog (communities, grid shapes, categories) and the report
+// of the URL's query — started by the app shell as soon as the path is /reports, while the page's own chunk (ECharts,
+// ~600 KB) still loads and compiles: at a city's 1,500 grids the report's answer took that long again after it.
+// The page takes each read over once; later reads (another period) go to the server as usual.
+import { api } from '../api.ts';
+import { fetchReport, params, queryFromUrl, type Query } from './api.ts';
+
+const started = new Map<string, Promise<unknown>>();
+
+function keep<T>(key: string, p: Promise<T>): void {
+  p.catch(() => {}); // the page sees the failure when it takes the read over; nobody else should
+  started.set(key, p);
+}
+
+const reportKey = (q: Query) => {
+  try { return `report?${new URLSearchParams(params(q))}`; } catch { return null; }
+};
+
+export function startFirstReads(search: string): void {
+  keep('me', api('GET /api/me'));
+  keep('catalog', Promise.all([api('GET /api/communities'), api('GET /api/grids'), api('GET /api/categories')]));
+  const q = queryFromUrl(search), key = reportKey(q);
+  if (key) keep(key, fetchReport(q));
+}
+
+function take<T>(key: string | null, read: () => Promise<T>): Promise<T> {
+  const p = key ? started.get(key) : undefined;
+  if (!p) return read();
+  started.delete(key!);
+  return p as Promise<T>;
+}
+
+export const readMe = () => take('me', () => api('GET /api/me'));
+export const readCatalog = () => take('catalog', () => Promise.all([api('GET /api/communities'), api('GET /api/grids'), api('GET /api/categories')]));
+export const readReport = (q: Query) => take(reportKey(q), () => fetchReport(q));
