@@ -122,17 +122,22 @@ W('a week straddling a month boundary: a week cell unless that month is whole', 
   assert.equal([month.source.rollupMonths, month.source.rollupWeeks], [1, 1], 'October, then only the week of 2 November');
 });
 
-W('spans cut inside weeks: Tuesday to the next Wednesday has no whole week; a week longer has one', async ({ sql, o }) => {
+W('spans cut inside weeks: 5 or 6 days of a week are its week cell minus the others; fewer are their days', async ({ sql, o }) => {
   const none = await same(sql, o, '2026-11-03', '2026-11-11');
-  assert.equal([none.source.rollupWeeks, none.source.rollupDays], [0, 9]);
+  assert.equal([none.source.rollupWeeks, none.source.rollupDays], [1, 9], 'Tue 3 .. Sun 8 November: the week minus Monday; Mon 9 .. Wed 11: days');
   const one = await same(sql, o, '2026-11-03', '2026-11-18');
-  assert.equal([one.source.rollupWeeks, one.source.rollupDays], [1, 16], 'the week of 9 November, and 7 days either side');
+  assert.equal([one.source.rollupWeeks, one.source.rollupDays], [2, 16], 'the week of 2 November minus Monday, the week of 9 November, 3 days');
+  const four = await same(sql, o, '2026-11-05', '2026-11-11');
+  assert.equal([four.source.rollupWeeks, four.source.rollupDays], [0, 7], 'Thu 5 .. Sun 8 November: 4 days, read as days');
+  // 2–31 October: the week of 26 October is its cell minus 1 November (the next month), as the bench's previous 30 days.
+  const october = await same(sql, o, '2026-10-02', '2026-10-31');
+  assert.equal([october.source.rollupMonths, october.source.rollupWeeks], [0, 4]);
   // Partial days at the edges (this week so far on Sunday evening; the span's first instant mid-day) stay raw.
   const sunday = cst('2026-11-29T20:00:00').getTime();
   const thisWeek = { query: { period: 'this_week' as const }, nowMs: sunday };
   const week = await run(sql, o, '', '', thisWeek), weekRaw = await run(sql, o, '', '', { ...thisWeek, rollups: false });
   assert.equal(comparable(week), comparable(weekRaw));
-  assert.equal([week.source.rollupWeeks, week.source.rollupDays], [0, 6], 'Monday to Saturday whole, Sunday partial');
+  assert.equal([week.source.rollupWeeks, week.source.rollupDays], [1, 6], 'Monday to Saturday whole (the week minus Sunday), Sunday partial and raw');
 });
 
 W('a late event inside a week updates its week cell; the rollups still match raw', async ({ sql, o, ids }) => {

@@ -46,6 +46,9 @@ interface Plan {
   weeks: string[];
   /** The days neither a whole month nor a whole week covers: the wide dimensions' and histograms' day cells. */
   restDays: string[];
+  /** Days outside the span whose cells are subtracted: a week with 5 or 6 of its days in the span is read as its week
+   *  cell minus the other 1 or 2 days, fewer cells than its days one by one. */
+  minusDays: string[];
   full: [Date, Date] | null;
   edges: Array<[Date, Date]>;
   rawDays: number;
@@ -72,17 +75,26 @@ async function plan(tx: Q, s: SpanInput): Promise<Plan> {
   const days: string[] = [];
   for (let d = firstFull; localDayStartMs(addDays(d, 1), off) <= s.toMs && d < '9999'; d = addDays(d, 1)) days.push(d);
   const all: [Date, Date] = [new Date(s.fromMs), new Date(s.toMs)];
-  const none: Plan = { days: [], months: [], weeks: [], restDays: [], full: null, edges: [all], rawDays: days.length };
+  const none: Plan = { days: [], months: [], weeks: [], restDays: [], minusDays: [], full: null, edges: [all], rawDays: days.length };
   if (!s.rollups || s.gridIds || days.length === 0 || !(await rollupsCurrent(tx, s.streetOfficeId, off))) return none;
   const fullFrom = localDayStartMs(days[0], off), fullTo = localDayStartMs(addDays(days[days.length - 1], 1), off);
   const months = wholePeriods(days, monthOf, monthLength);
   const outsideMonths = days.filter((d) => !months.includes(monthOf(d)));
   const weeks = wholePeriods(outsideMonths, weekStart, () => 7);
-  const restDays = outsideMonths.filter((d) => !weeks.includes(weekStart(d)));
+  let restDays = outsideMonths.filter((d) => !weeks.includes(weekStart(d)));
+  const minusDays: string[] = [];
+  const byWeek = new Map<string, string[]>();
+  for (const d of restDays) byWeek.set(weekStart(d), [...(byWeek.get(weekStart(d)) ?? []), d]);
+  for (const [monday, inside] of byWeek) {
+    if (inside.length < 5) continue;
+    weeks.push(monday);
+    for (let i = 0; i < 7; i++) if (!inside.includes(addDays(monday, i))) minusDays.push(addDays(monday, i));
+    restDays = restDays.filter((d) => weekStart(d) !== monday);
+  }
   const edges: Array<[Date, Date]> = [];
   if (s.fromMs < fullFrom) edges.push([new Date(s.fromMs), new Date(fullFrom)]);
   if (fullTo < s.toMs) edges.push([new Date(fullTo), new Date(s.toMs)]);
-  return { days, months, weeks, restDays, full: [new Date(fullFrom), new Date(fullTo)], edges, rawDays: 0 };
+  return { days, months, weeks, restDays, minusDays, full: [new Date(fullFrom), new Date(fullTo)], edges, rawDays: 0 };
 }
 
 export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
@@ -118,14 +130,19 @@ export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
       (grain = 'd' AND dim = ANY(${dayDims as string[]}) AND period = ANY(${p.days}::date[]))
       OR (grain = 'd' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.restDays}::date[]))
       OR (grain = 'w' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.weeks}::date[]))
-      OR (grain = 'm' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.months}::date[])))`;
+      OR (grain = 'm' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.months}::date[])))
+    UNION ALL
+    SELECT dim, key, ${tx.unsafe(COUNTERS.map((c) => `-${c}`).join(', '))}
+    FROM report_cells WHERE street_office_id = ${so} AND grain = 'd' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.minusDays}::date[])`;
   const rawRows = s.dims.map((dim) => tx`
     SELECT ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, now)} AS key,
       ${counterColumns(tx, now, 'f', w)} FROM f GROUP BY 2`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
   const histCells = tx`
     SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND (
       (grain = 'd' AND period = ANY(${p.restDays}::date[])) OR (grain = 'w' AND period = ANY(${p.weeks}::date[]))
-      OR (grain = 'm' AND period = ANY(${p.months}::date[])))`;
+      OR (grain = 'm' AND period = ANY(${p.months}::date[])))
+    UNION ALL
+    SELECT metric, value, -n FROM report_hist WHERE street_office_id = ${so} AND grain = 'd' AND period = ANY(${p.minusDays}::date[])`;
   // Counters travel as one float8[] per row and each histogram as two int8[]: a year's result is ~10,000 rows, and
   // 25 columns a row cost more to send and parse than the query took.
   const rows = await tx<Array<{ kind: 'c' | 'h' | 'n'; dim: string; key: string | null; v: number[] | null; values: string[] | null; ns: string[] | null; live: number | null }>>`
