@@ -7,18 +7,20 @@ import { fetchReport, params, queryFromUrl, type Query } from './api.ts';
 
 const started = new Map<string, Promise<unknown>>();
 
+const meRead = () => api('GET /api/me');
+const catalogRead = () => Promise.all([api('GET /api/communities'), api('GET /api/grids'), api('GET /api/categories')]);
+const reportKey = (q: Query) => {
+  try { return `report?${new URLSearchParams(params(q))}`; } catch { return null; }
+};
+
 function keep<T>(key: string, p: Promise<T>): void {
   p.catch(() => {}); // the page sees the failure when it takes the read over; nobody else should
   started.set(key, p);
 }
 
-const reportKey = (q: Query) => {
-  try { return `report?${new URLSearchParams(params(q))}`; } catch { return null; }
-};
-
 export function startFirstReads(search: string): void {
-  keep('me', api('GET /api/me'));
-  keep('catalog', Promise.all([api('GET /api/communities'), api('GET /api/grids'), api('GET /api/categories')]));
+  keep('me', meRead());
+  keep('catalog', catalogRead());
   const q = queryFromUrl(search), key = reportKey(q);
   if (key) keep(key, fetchReport(q));
 }
@@ -30,6 +32,6 @@ function take<T>(key: string | null, read: () => Promise<T>): Promise<T> {
   return p as Promise<T>;
 }
 
-export const readMe = () => take('me', () => api('GET /api/me'));
-export const readCatalog = () => take('catalog', () => Promise.all([api('GET /api/communities'), api('GET /api/grids'), api('GET /api/categories')]));
+export const readMe = () => take('me', meRead);
+export const readCatalog = () => take('catalog', catalogRead);
 export const readReport = (q: Query) => take(reportKey(q), () => fetchReport(q));
