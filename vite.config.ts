@@ -42,9 +42,38 @@ function preloadAppChunks(): Plugin {
   };
 }
 
+/**
+ * dist/page-chunks.json: for each page chunk left out of the head above (the reports'), the script files and styles it
+ * needs, keyed by its source module ('reports/ReportsPage.svelte'). The server names them in that page's own head
+ * (server/http/page-hints.ts), so a manager's browser fetches and compiles ECharts while the app shell starts.
+ */
+function pageChunksManifest(): Plugin {
+  return {
+    name: 'gridops-page-chunks',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const out: Record<string, { modules: string[]; styles: string[] }> = {};
+      for (const c of Object.values(bundle)) {
+        if (c.type !== 'chunk' || !c.isDynamicEntry || !c.facadeModuleId?.includes('/client/reports/')) continue;
+        const modules = new Set<string>(), styles = new Set<string>();
+        const visit = (name: string) => {
+          const d = bundle[name];
+          if (modules.has(name) || !d || d.type !== 'chunk' || d.isEntry) return;
+          modules.add(name);
+          for (const css of d.viteMetadata?.importedCss ?? []) styles.add(css);
+          for (const next of d.imports) visit(next);
+        };
+        visit(c.fileName);
+        out[c.facadeModuleId.slice(c.facadeModuleId.indexOf('/client/') + '/client/'.length)] = { modules: [...modules].map((f) => `/${f}`), styles: [...styles].map((f) => `/${f}`) };
+      }
+      this.emitFile({ type: 'asset', fileName: 'page-chunks.json', source: JSON.stringify(out, null, 1) });
+    },
+  };
+}
+
 export default defineConfig({
   root: 'client',
-  plugins: [svelte(), preloadAppChunks(), VitePWA(fieldWorker)],
+  plugins: [svelte(), preloadAppChunks(), pageChunksManifest(), VitePWA(fieldWorker)],
   build: { outDir: '../dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   server: { proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'ws://localhost:3000', ws: true } } },
 });

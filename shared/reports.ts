@@ -58,6 +58,39 @@ function checkBase(q: Base, ctx: z.RefinementCtx) {
 /** GET /api/reports: the page's figures for a period and scope. */
 export const reportQuery = base.strict().superRefine(checkBase);
 export type ReportQuery = z.infer<typeof reportQuery>;
+
+/** The page's query from its URL (a bookmark, a shared link): unknown periods and scopes fall back to this month, the office. */
+export function reportQueryFromUrl(search: string): ReportQuery {
+  const url = new URLSearchParams(search);
+  const period = REPORT_PERIODS.find((p) => p === url.get('period')) ?? 'this_month';
+  const scope = REPORT_SCOPES.find((s) => s === url.get('scope')) ?? 'street_office';
+  return {
+    period, scope, from: url.get('from') ?? undefined, to: url.get('to') ?? undefined,
+    communityId: url.get('communityId') ?? undefined, gridId: url.get('gridId') ?? undefined,
+  };
+}
+
+/** The query as URL parameters (only what is set), after the schema has accepted it; throws with the schema's message. */
+export function reportParams(q: ReportQuery): Record<string, string> {
+  const ok = reportQuery.safeParse(q);
+  if (!ok.success) throw new Error(ok.error.issues[0]?.message ?? 'invalid report query');
+  const out: Record<string, string> = { period: q.period, scope: q.scope };
+  if (q.period === 'custom') { out.from = q.from!; out.to = q.to!; }
+  if (q.scope === 'community' && q.communityId) out.communityId = q.communityId;
+  if (q.scope === 'grid' && q.gridId) out.gridId = q.gridId;
+  return out;
+}
+
+/**
+ * What the reports page reads before it can draw, as the URLs it fetches: who is signed in, the catalog (communities,
+ * grid shapes, categories) and the report of its URL's query (left out when the query is not valid). The server names
+ * them in the page's head so the browser asks while the scripts load (server/http/page-hints.ts).
+ */
+export function reportsPageReads(search: string): string[] {
+  const reads = ['/api/me', '/api/communities', '/api/grids', '/api/categories'];
+  try { reads.push(`/api/reports?${new URLSearchParams(reportParams(reportQueryFromUrl(search)))}`); } catch { /* the page shows the query's error */ }
+  return reads;
+}
 /** GET /api/reports/breakdown: one breakdown (the responder table is only read on demand). */
 export const breakdownQuery = base.extend({ by: z.enum(BREAKDOWN_DIMS) }).strict().superRefine(checkBase);
 /** GET /api/reports/export.csv|.xlsx — the CSV holds one breakdown (`by`), the workbook all of them. */

@@ -1,6 +1,6 @@
 // The reports page's first reads — who is signed in, the catalog (communities, grid shapes, categories) and the report
-// of the URL's query — started by the app shell as soon as the path is /reports, while the page's own chunk (ECharts,
-// ~600 KB) still loads and compiles: at a city's 1,500 grids the report's answer took that long again after it.
+// of the URL's query — started by the app shell as soon as the path is /reports, while the page's own chunk still
+// loads and compiles (the page's head names the same reads, server/http/page-hints.ts: then these take them over).
 // The page takes each read over once; later reads (another period) go to the server as usual.
 import { api } from '../api.ts';
 import { fetchReport, params, queryFromUrl, type Query } from './api.ts';

@@ -1,8 +1,9 @@
 // Serves the built client; any non-API path without a file falls back to index.html (the client routes).
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context, Next } from 'koa';
 import serve from 'koa-static';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
+import { pageHtml } from './page-hints.ts';
 
 export function serveClient(distDir: string) {
   const files = serve(distDir, { maxage: 0, index: 'index.html' });
@@ -14,7 +15,7 @@ export function serveClient(distDir: string) {
     if (ctx.body == null && ctx.method === 'GET' && !path.extname(ctx.path)) {
       try {
         ctx.type = 'html';
-        ctx.body = await readFile(path.join(distDir, 'index.html'));
+        ctx.body = await pageHtml(distDir, ctx.path, ctx.querystring, Boolean(ctx.cookies.get(SESSION_COOKIE)));
       } catch {
         ctx.status = 503;
         ctx.type = 'text';

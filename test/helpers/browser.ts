@@ -51,10 +51,10 @@ function newest(dir: string): number {
   return t;
 }
 
-/** The server under test serves dist/: rebuild it when any client or shared file is newer than the last build. */
+/** The server under test serves dist/: rebuild it when any client or shared file, or the build's config, is newer than the last build. */
 export async function ensureClientBuilt(): Promise<void> {
   const index = path.join(root, 'dist', 'index.html');
-  const sources = Math.max(newest(path.join(root, 'client')), newest(path.join(root, 'shared')));
+  const sources = Math.max(newest(path.join(root, 'client')), newest(path.join(root, 'shared')), statSync(path.join(root, 'vite.config.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const { build } = await import('vite');
   // Vite sets NODE_ENV=production in this process when it is unset; servers that later suites spawn would inherit it
