@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { FIGURES, figures, percentile, percentileOfHistogram, wilson, zeroCounters, type Histogram } from '../shared/metrics.ts';
 import { LATE_CAUSES, LATE_CAUSE_LABELS } from '../shared/why-late.ts';
 import { breakdownRow, leagueShown, rankLeague } from '../shared/reports.ts';
-import { histogramBins } from '../client/reports/charts.ts';
+import { CHART_COLORS, HEAT_RAMP, heatColor, heatRows, histogramBins, histogramChart, trendChart } from '../client/reports/charts.ts';
+import type { Report } from '../shared/reports.ts';
 import { GRID_LIST_MAX, gridChoices } from '../client/reports/pickers.ts';
 
 test('p50/p90 by nearest rank', () => {
@@ -47,6 +48,38 @@ test('the histogram bins response seconds by minute, wide enough for every targe
   assert.equal(histogramBins([[59, 2], [60, 1], [125, 4]], 30, 0), [[0, 2], [1, 1], [2, 4]]);
   assert.equal(histogramBins([[30, 1]], 30, 12).length, 13);
   assert.equal(histogramBins([[4000, 3]], 30, 0).at(-1), [30, 3], 'everything past 30 minutes in the last bin');
+});
+
+test('the histogram chart colours each minute by the targets it is late for and marks each target between its bars', () => {
+  const r = { targets: [600, 1200], current: { hist: { response: [[30, 5], [610, 2], [1300, 1]] } } } as unknown as Report;
+  const c = histogramChart(r, { minute: 'min', count: 'n', target: (min) => `${min} min` });
+  assert.is(c.categories.length, 23, 'up to two minutes past the longest target');
+  assert.equal(c.series[0].values.slice(0, 1), [5]);
+  assert.is(c.series[0].values[10], 2);
+  // Minutes 0–9 on time for both targets, 10–19 late for the 10-minute one, 20+ late for both.
+  assert.equal([0, 9, 10, 19, 20, 22].map((k) => c.series[0].colors![k]), [CHART_COLORS.ok, CHART_COLORS.ok, CHART_COLORS.warn, CHART_COLORS.warn, CHART_COLORS.late, CHART_COLORS.late]);
+  assert.equal(c.marks!.map((mk) => [mk.at, mk.label]), [[9.5, '10 min'], [19.5, '20 min']]);
+});
+
+test('the trend chart has a day per category, the volume on its own axis and the rate in percent with gaps kept', () => {
+  const r = { trend: [{ day: '2026-11-01', reported: 4, rate: 0.5 }, { day: '2026-11-02', reported: 0, rate: null }] } as unknown as Report;
+  const c = trendChart(r, { day: 'day', rate: 'rate', volume: 'n' });
+  assert.equal(c.categories, ['11-01', '11-02']);
+  assert.equal(c.series.map((s) => [s.kind, s.axis, s.values]), [['bars', 'right', [4, 0]], ['line', 'left', [50, null]]]);
+  assert.equal([c.left.min, c.left.max, c.left.percent], [0, 100, true]);
+});
+
+test('the heat map: a row per weekday, 24 hours each, the ramp from none to the busiest hour', () => {
+  const r = { heatmap: [[0, 9, 12], [6, 23, 3], [9, 1, 7], [2, 30, 1]] } as unknown as Report;
+  const { rows, max } = heatRows(r, ['一', '二', '三', '四', '五', '六', '日']);
+  assert.is(max, 12);
+  assert.equal(rows.map((x) => x.cells.length), [24, 24, 24, 24, 24, 24, 24]);
+  assert.is(rows[0].cells[9].n, 12);
+  assert.is(rows[6].cells[23].n, 3);
+  assert.is(rows.flatMap((x) => x.cells).reduce((s, c) => s + c.n, 0), 15, 'out-of-range weekdays and hours are left out');
+  assert.is(rows[0].cells[9].color, HEAT_RAMP.at(-1));
+  assert.is(rows[0].cells[0].color, HEAT_RAMP[0]);
+  assert.is(heatColor(6, 12), '#2b86e8', 'halfway: between the second and third stops');
 });
 
 test('empty periods give nulls, not zeros', () => {

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { ARTIFACTS, ensureClientBuilt, launchBrowser } from './helpers/browser.ts';
-import { BREAKDOWN_COLUMNS, FIGURE_IDS, figureValue, localDay, addDays, ratePct, type Report } from '../shared/reports.ts';
+import { BREAKDOWN_COLUMNS, FIGURE_IDS, figureValue, localDay, addDays, ratePct, reportsPageReads, type Report } from '../shared/reports.ts';
 import { FIGURES } from '../shared/metrics.ts';
 import { GRID_BINS, RATE_BINS, rateBin } from '../client/map/colors.ts';
 
@@ -48,6 +48,12 @@ B('a manager lands on /reports; the page shows the API\'s figures, with definiti
   await page.waitForSelector('[data-testid=reports][data-ready=true]', { timeout: 15_000 });
   await page.goto(`${ctx.s.url}/reports?${ctx.qs}`);
   await page.waitForSelector('[data-testid=reports][data-ready=true]', { timeout: 15_000 });
+  // Its head named the page's chunk and its first reads (server/http/page-hints.ts), and the page's own fetches took
+  // the preloaded answers over: each read went to the server once, as the preload.
+  assert.ok(await page.locator('head link[rel=modulepreload][href*="/ReportsPage-"]').count(), 'the reports chunk is preloaded');
+  const reads = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.startsWith('/api/'))
+    .map((e) => ({ url: new URL(e.name).pathname + new URL(e.name).search, by: (e as PerformanceResourceTiming).initiatorType })));
+  for (const want of reportsPageReads(`?${ctx.qs}`)) assert.equal(reads.filter((r) => r.url === want).map((r) => r.by), ['link'], want);
   const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
   const api = await ctx.s.api('GET', `/api/reports?${ctx.qs}`, { cookie });
   assert.is(api.status, 200);
@@ -86,6 +92,21 @@ B('a manager lands on /reports; the page shows the API\'s figures, with definiti
   assert.equal(asc, [...asc].sort((a, b) => a - b));
   // Every chart drew.
   for (const c of ['trend', 'histogram', 'heatmap', 'map']) assert.is(await page.locator(`[data-testid=chart-${c}]`).getAttribute('data-drawn'), 'true', c);
+  // Hovering a day of the trend names it and its figures in the chart's legend (the report's own numbers).
+  await page.locator('[data-testid=chart-trend]').scrollIntoViewIfNeeded();
+  const trend = (await page.locator('[data-testid=chart-trend] .u-over').boundingBox())!;
+  await page.mouse.move(trend.x + trend.width - 2, trend.y + trend.height / 2);
+  const last = ctx.report.trend.at(-1)!;
+  const legend = page.locator('[data-testid=chart-trend] .u-legend .u-value');
+  await page.waitForFunction(() => document.querySelector('[data-testid=chart-trend] .u-legend .u-value')?.textContent !== '—', null, { timeout: 5000 });
+  assert.equal(await legend.allInnerTexts(),
+    [last.day.slice(5), last.reported.toLocaleString('zh-CN'), last.rate == null ? '—' : `${ratePct(last.rate)}%`]);
+  // The heat map's cells carry the report's counts: 7 weekdays × 24 hours, the busiest hour named on hover.
+  assert.is(await page.locator('[data-testid=chart-heatmap] .cell').count(), 168);
+  const busiest = ctx.report.heatmap.reduce((a, b) => (b[2] > a[2] ? b : a));
+  const cell = page.locator('[data-testid=chart-heatmap] [role=row]').nth(busiest[0] + 1).locator('.cell').nth(busiest[1]);
+  assert.is(await cell.getAttribute('data-n'), String(busiest[2]));
+  assert.match((await cell.getAttribute('title'))!, `: ${busiest[2]}`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS, 'reports.png'), fullPage: true });
 });

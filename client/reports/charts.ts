@@ -1,28 +1,45 @@
-// ECharts options for the reports page, as pure functions of the report (unit-tested without a browser): daily trend,
-// response-time histogram with the target lines, weekday × hour heat map (the grid map is GridRateMap, on Leaflet).
-import type { EChartsOption } from 'echarts';
+// The reports page's charts as pure functions of the report (unit-tested without a browser): the daily trend and the
+// response-time histogram with its target lines as chart specs that Plot.svelte hands to uPlot, and the weekday × hour
+// heat map as a grid of cells (HeatGrid.svelte). The grid map is GridRateMap, on Leaflet.
 import type { Histogram } from '../../shared/metrics.ts';
 import type { Report } from '../../shared/reports.ts';
 import { ratePct } from '../../shared/reports.ts';
 
-const AXIS = { axisLine: { lineStyle: { color: '#3a4a66' } }, axisLabel: { color: '#8fa1bd' }, splitLine: { lineStyle: { color: '#1d2b45' } } };
-const TEXT = { color: '#e8eef8', fontFamily: "'Noto Sans SC', sans-serif" };
-export const CHART_BASE: EChartsOption = { backgroundColor: 'transparent', textStyle: TEXT, animation: false, grid: { left: 48, right: 48, top: 36, bottom: 30 } };
+export interface SeriesSpec {
+  label: string;
+  kind: 'bars' | 'line';
+  /** One value per category; null: no value that day (a line spans the gap). */
+  values: Array<number | null>;
+  color: string;
+  /** Bars only: a colour per bar instead of one. */
+  colors?: string[];
+  axis: 'left' | 'right';
+}
+export interface AxisSpec { min?: number; max?: number; percent?: boolean; integer?: boolean; label?: string }
+/** A bar or line chart over categories (days, minutes), with up to two value axes and marked vertical lines. */
+export interface ChartSpec {
+  /** What a category is (the legend's first entry: the hovered day or minute). */
+  xLabel: string;
+  categories: string[];
+  series: SeriesSpec[];
+  left: AxisSpec;
+  right?: AxisSpec;
+  /** Vertical marks at a position in category units (0 = the first category's centre). */
+  marks?: Array<{ at: number; label: string; color: string }>;
+}
 
-export function trendOption(r: Report, labels: { rate: string; volume: string }): EChartsOption {
+export const CHART_COLORS = { text: '#8fa1bd', axis: '#3a4a66', grid: '#1d2b45', volume: '#1e3a5f', rate: '#38bdf8', ok: '#22c55e', warn: '#f5a524', late: '#f04444' };
+
+export function trendChart(r: Report, labels: { day: string; rate: string; volume: string }): ChartSpec {
   return {
-    ...CHART_BASE,
-    tooltip: { trigger: 'axis' },
-    legend: { data: [labels.rate, labels.volume], textStyle: { color: '#8fa1bd' }, top: 0 },
-    xAxis: { type: 'category', data: r.trend.map((p) => p.day.slice(5)), ...AXIS },
-    yAxis: [
-      { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%', color: '#8fa1bd' }, splitLine: AXIS.splitLine },
-      { type: 'value', minInterval: 1, ...AXIS, splitLine: { show: false } },
-    ],
+    xLabel: labels.day,
+    categories: r.trend.map((p) => p.day.slice(5)),
     series: [
-      { name: labels.volume, type: 'bar', yAxisIndex: 1, data: r.trend.map((p) => p.reported), itemStyle: { color: '#1e3a5f' } },
-      { name: labels.rate, type: 'line', data: r.trend.map((p) => ratePct(p.rate)), itemStyle: { color: '#38bdf8' }, connectNulls: true, symbolSize: 5 },
+      { label: labels.volume, kind: 'bars', values: r.trend.map((p) => p.reported), color: CHART_COLORS.volume, axis: 'right' },
+      { label: labels.rate, kind: 'line', values: r.trend.map((p) => ratePct(p.rate)), color: CHART_COLORS.rate, axis: 'left' },
     ],
+    left: { min: 0, max: 100, percent: true },
+    right: { min: 0, integer: true },
   };
 }
 
@@ -34,35 +51,43 @@ export function histogramBins(h: Histogram, maxMin = 30, atLeast = 0): Array<[nu
   return Array.from({ length: top + 1 }, (_, k) => [k, bins.get(k) ?? 0]);
 }
 
-export function histogramOption(r: Report, label: (min: number) => string): EChartsOption {
+export function histogramChart(r: Report, labels: { minute: string; count: string; target: (min: number) => string }): ChartSpec {
   // Wide enough to show every target line, and a little past the longest.
   const bins = histogramBins(r.current.hist.response, 30, Math.max(0, ...r.targets) / 60 + 2);
-  const cats = bins.map(([k]) => (k === 30 ? '30+' : String(k)));
+  const longest = Math.max(...r.targets) / 60;
+  // Minute k holds responses of k to k+1 minutes: late for a target of t minutes once k >= t.
+  const colorOf = (k: number) => (r.targets.some((t) => k >= t / 60) ? (k >= longest ? CHART_COLORS.late : CHART_COLORS.warn) : CHART_COLORS.ok);
   return {
-    ...CHART_BASE,
-    tooltip: { trigger: 'axis' },
-    xAxis: { type: 'category', data: cats, ...AXIS, name: 'min', nameTextStyle: { color: '#5b6b86' } },
-    yAxis: { type: 'value', minInterval: 1, ...AXIS },
-    series: [{
-      type: 'bar', data: bins.map(([k, n]) => ({ value: n, itemStyle: { color: r.targets.some((t) => k >= t / 60) ? (k >= Math.max(...r.targets) / 60 ? '#f04444' : '#f5a524') : '#22c55e' } })),
-      markLine: {
-        symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#f5a524' },
-        // A line between the bars of the minute the target ends in: bars right of it are late for that target.
-        data: r.targets.map((t) => ({ xAxis: String(Math.min(30, t / 60)), label: { formatter: label(t / 60), color: '#f5a524' } })),
-      },
-    }],
+    xLabel: labels.minute,
+    categories: bins.map(([k]) => (k === 30 ? '30+' : String(k))),
+    series: [{ label: labels.count, kind: 'bars', values: bins.map(([, n]) => n), color: CHART_COLORS.ok, colors: bins.map(([k]) => colorOf(k)), axis: 'left' }],
+    left: { min: 0, integer: true },
+    // A line between the bars of the minute before the target and the minute it ends in: bars right of it are late.
+    marks: r.targets.map((t) => ({ at: Math.min(30, t / 60) - 0.5, label: labels.target(t / 60), color: CHART_COLORS.warn })),
   };
 }
 
-export function heatmapOption(r: Report, weekdays: string[]): EChartsOption {
-  const max = Math.max(1, ...r.heatmap.map(([, , n]) => n));
-  return {
-    ...CHART_BASE,
-    grid: { left: 40, right: 16, top: 10, bottom: 60 },
-    tooltip: { position: 'top' },
-    xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => String(h)), ...AXIS },
-    yAxis: { type: 'category', data: weekdays, ...AXIS },
-    visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, textStyle: { color: '#8fa1bd' }, inRange: { color: ['#0f1d33', '#1d4ed8', '#38bdf8', '#fde68a'] } },
-    series: [{ type: 'heatmap', data: r.heatmap.map(([d, h, n]) => [h, d, n]), emphasis: { itemStyle: { borderColor: '#fff', borderWidth: 1 } } }],
-  };
+/** The heat map's colour ramp, dark (none) to bright (the busiest hour). */
+export const HEAT_RAMP = ['#0f1d33', '#1d4ed8', '#38bdf8', '#fde68a'];
+
+function mix(a: string, b: string, f: number): string {
+  const pa = [1, 3, 5].map((i) => parseInt(a.slice(i, i + 2), 16)), pb = [1, 3, 5].map((i) => parseInt(b.slice(i, i + 2), 16));
+  return `#${pa.map((v, i) => Math.round(v + (pb[i] - v) * f).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** A count's colour on the ramp, 0 → the first stop, max → the last. */
+export function heatColor(n: number, max: number): string {
+  const x = Math.max(0, Math.min(1, max > 0 ? n / max : 0)) * (HEAT_RAMP.length - 1);
+  const i = Math.min(HEAT_RAMP.length - 2, Math.floor(x));
+  return mix(HEAT_RAMP[i], HEAT_RAMP[i + 1], x - i);
+}
+
+export interface HeatRow { label: string; cells: Array<{ hour: number; n: number; color: string }> }
+
+/** Tickets by weekday (rows, as the report numbers them: 0 = the first of `weekdays`) × hour of day (24 columns). */
+export function heatRows(r: Report, weekdays: string[]): { rows: HeatRow[]; max: number } {
+  const counts = weekdays.map(() => new Array<number>(24).fill(0));
+  for (const [d, h, n] of r.heatmap) if (counts[d] && h >= 0 && h < 24) counts[d][h] += n;
+  const max = Math.max(0, ...counts.flat());
+  return { max, rows: weekdays.map((label, d) => ({ label, cells: counts[d].map((n, hour) => ({ hour, n, color: heatColor(n, max) })) })) };
 }
