@@ -184,10 +184,14 @@ export async function runReportsBench(argv: string[]): Promise<number> {
           await page.goto(`${base}/reports?${qs}`);
           await page.waitForFunction(() => performance.getEntriesByName('gridops:reports-ready').length > 0, null, { timeout: 60_000, polling: 50 });
           // The load's parts: when the report's answer arrived, when the page took it, when it was drawn.
+          // No named functions inside: tsx would wrap them in a helper the page does not have.
           const t = await page.evaluate(() => {
-            const at = (name: string) => Math.round(performance.getEntriesByName(name)[0]?.startTime ?? NaN);
             const rep = performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/api/reports') as PerformanceResourceTiming | undefined;
-            return { asked: Math.round(rep?.startTime ?? NaN), arrived: Math.round(rep?.responseEnd ?? NaN), taken: at('gridops:reports-answer'), ready: performance.getEntriesByName('gridops:reports-ready')[0].startTime };
+            return {
+              asked: Math.round(rep?.startTime ?? NaN), arrived: Math.round(rep?.responseEnd ?? NaN),
+              taken: Math.round(performance.getEntriesByName('gridops:reports-answer')[0]?.startTime ?? NaN),
+              ready: performance.getEntriesByName('gridops:reports-ready')[0].startTime,
+            };
           });
           row.rollups.push(t.ready);
           log(`  load ${k + 1}: report asked ${t.asked} ms, arrived ${t.arrived}, taken by the page ${t.taken}, drawn ${Math.round(t.ready)}`);
