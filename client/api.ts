@@ -1,24 +1,18 @@
 // The REST client of every page, typed by the shared contract (shared/rest.ts): the endpoint names its body and its
 // answer, and a body is checked against the endpoint's shared schema before it is sent (the same message the server
-// would give, without the round trip). The server's safe error message is surfaced as ApiError.
+// would give, without the round trip). The transport, ApiError and query strings are in http.ts (re-exported here).
 import './zod-config.ts';
-import type { ApiErrorBody, DepartmentView, TicketView } from '../shared/api.ts';
+import type { DepartmentView, TicketView } from '../shared/api.ts';
+import { ApiError, pathOf, qs, request, type Query } from './http.ts';
+export { ApiError, errorText, qs } from './http.ts';
 import { describeZodError, type RestAction } from '../shared/schemas.ts';
 import { ACTION_BODIES, REST, type ActionBodyInput, type RestBody, type RestKey, type RestResult } from '../shared/rest.ts';
-
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string, readonly retryAfterS?: number) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
 
 /** A fresh idempotency key: one per user intention, reused by every retry of it. */
 export function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
 }
 
-type Query = Record<string, string | number | null | undefined>;
 interface CallOptions<K extends RestKey> { params?: Record<string, string>; query?: Query; body?: RestBody<K>; key?: string }
 
 /** Calls an endpoint of the contract: `api('GET /api/tickets/:id', { params: { id } })`. */
@@ -32,7 +26,7 @@ export async function api<K extends RestKey>(endpoint: K, opts: CallOptions<K> =
       throw new ApiError(400, 'bad_request', message, field);
     }
   }
-  const path = template.replace(/:([a-zA-Z]+)/g, (_, name: string) => encodeURIComponent(opts.params?.[name] ?? ''));
+  const path = pathOf(template, opts.params);
   return request<RestResult<K>>(method, path + qs(opts.query ?? {}), method === 'GET' ? undefined : opts.body ?? {}, opts.key);
 }
 
@@ -44,22 +38,6 @@ export async function act<A extends RestAction>(ticketId: string, action: A, bod
     throw new ApiError(400, 'bad_request', message, field);
   }
   return request<TicketView>('POST', `/api/tickets/${encodeURIComponent(ticketId)}/${action.replace('_', '-')}`, body, key);
-}
-
-async function request<T>(method: string, path: string, body: unknown, key?: string): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status === 204) return undefined as T;
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = (data as ApiErrorBody | null)?.error;
-    throw new ApiError(res.status, err?.code ?? 'internal', err?.message ?? `HTTP ${res.status}`, err?.field, err?.retryAfterS);
-  }
-  return data as T;
 }
 
 let departments: Promise<DepartmentView[]> | null = null;
@@ -74,16 +52,3 @@ export function signOut(): Promise<void> {
   return api('POST /api/auth/logout').catch(() => {});
 }
 
-/** A query string from the defined values only. */
-export function qs(params: Query): string {
-  const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
-  const s = u.toString();
-  return s ? `?${s}` : '';
-}
-
-/** A message for a failed request in the UI: the server's own words, or "network" when it was never reached. */
-export function errorText(e: unknown, network: string): string {
-  if (e instanceof ApiError) return e.message;
-  return network;
-}

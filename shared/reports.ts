@@ -1,6 +1,6 @@
-// The reports contract: query schemas (periods, scopes, breakdowns), period arithmetic in the street office's local
-// days, the response shapes, and the columns the page, the CSV and the XLSX all show (so their numbers agree).
-import { z } from 'zod';
+// The reports contract: periods and scopes, period arithmetic in the street office's local days, the response shapes,
+// and the columns the page, the CSV and the XLSX all show (so their numbers agree). The query schemas are in
+// report-queries.ts: the page loads no validation library (its reads are GETs the server validates).
 import {
   FIGURE_IDS, FIGURES, LEAGUE_MIN_DUE, figures, meanResponseS, wilson,
   type Counters, type FigureId, type Figures, type Histograms,
@@ -24,40 +24,16 @@ export const BREAKDOWN_LABELS: Record<BreakdownDim, { zh: string; en: string }> 
 /** A report covers at most this many days. */
 export const MAX_REPORT_DAYS = 366;
 
-const id = z.string().regex(/^\d{1,18}$/, 'must be a numeric id');
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s); }, 'must be a real date');
-
-const base = z.object({
-  period: z.enum(REPORT_PERIODS).default('today'),
-  /** Custom periods: first and last local day, both included. */
-  from: localDate.optional(),
-  to: localDate.optional(),
-  scope: z.enum(REPORT_SCOPES).default('street_office'),
-  communityId: id.optional(),
-  gridId: id.optional(),
-});
-
-type Base = z.infer<typeof base>;
-function checkBase(q: Base, ctx: z.RefinementCtx) {
-  if (q.period === 'custom') {
-    if (!q.from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'a custom period needs from (YYYY-MM-DD)' });
-    if (!q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'a custom period needs to (YYYY-MM-DD)' });
-    if (q.from && q.to) {
-      const days = (Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`)) / 86_400_000 + 1;
-      if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-      if (days > MAX_REPORT_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `a report covers at most ${MAX_REPORT_DAYS} days` });
-    }
-  } else if (q.from || q.to) {
-    ctx.addIssue({ code: 'custom', path: [q.from ? 'from' : 'to'], message: 'only a custom period takes from/to' });
-  }
-  if (q.scope === 'community' && !q.communityId) ctx.addIssue({ code: 'custom', path: ['communityId'], message: 'a community scope needs communityId' });
-  if (q.scope === 'grid' && !q.gridId) ctx.addIssue({ code: 'custom', path: ['gridId'], message: 'a grid scope needs gridId' });
+/** A report's query: the period (custom: first and last local day, both included) and the scope. The server parses it
+ *  with report-queries.ts's schema. */
+export interface ReportQuery {
+  period: ReportPeriod;
+  from?: string | undefined;
+  to?: string | undefined;
+  scope: ReportScopeKind;
+  communityId?: string | undefined;
+  gridId?: string | undefined;
 }
-
-/** GET /api/reports: the page's figures for a period and scope. */
-export const reportQuery = base.strict().superRefine(checkBase);
-export type ReportQuery = z.infer<typeof reportQuery>;
 
 /** The page's query from its URL (a bookmark, a shared link): unknown periods and scopes fall back to this month, the office. */
 export function reportQueryFromUrl(search: string): ReportQuery {
@@ -70,43 +46,14 @@ export function reportQueryFromUrl(search: string): ReportQuery {
   };
 }
 
-/** The query as URL parameters (only what is set), after the schema has accepted it; throws with the schema's message. */
-export function reportParams(q: ReportQuery): Record<string, string> {
-  const ok = reportQuery.safeParse(q);
-  if (!ok.success) throw new Error(ok.error.issues[0]?.message ?? 'invalid report query');
+/** The query as URL parameters: only what its period and scope use. Not checked here: the server's schema does. */
+export function reportSearch(q: ReportQuery): Record<string, string> {
   const out: Record<string, string> = { period: q.period, scope: q.scope };
-  if (q.period === 'custom') { out.from = q.from!; out.to = q.to!; }
+  if (q.period === 'custom') { if (q.from) out.from = q.from; if (q.to) out.to = q.to; }
   if (q.scope === 'community' && q.communityId) out.communityId = q.communityId;
   if (q.scope === 'grid' && q.gridId) out.gridId = q.gridId;
   return out;
 }
-
-/**
- * What the reports page reads before it can draw, as the URLs it fetches: who is signed in, the catalog (communities,
- * grid shapes, categories) and the report of its URL's query (left out when the query is not valid). The server names
- * them in the page's head so the browser asks while the scripts load (server/http/page-hints.ts).
- */
-export function reportsPageReads(search: string): string[] {
-  const reads = ['/api/me', '/api/communities', '/api/grids', '/api/categories'];
-  try { reads.push(`/api/reports?${new URLSearchParams(reportParams(reportQueryFromUrl(search)))}`); } catch { /* the page shows the query's error */ }
-  return reads;
-}
-/** GET /api/reports/breakdown: one breakdown (the responder table is only read on demand). */
-export const breakdownQuery = base.extend({ by: z.enum(BREAKDOWN_DIMS) }).strict().superRefine(checkBase);
-/** GET /api/reports/export.csv|.xlsx — the CSV holds one breakdown (`by`), the workbook all of them. */
-export const exportQuery = base.extend({ by: z.enum(BREAKDOWN_DIMS).default('community'), lang: z.enum(['zh', 'en']).default('zh') }).strict().superRefine(checkBase);
-/** GET /api/reports/tickets: the tickets behind a figure — late ones of a cause, or all of a breakdown row. */
-export const drillQuery = base.extend({
-  cause: z.string().regex(/^[a-z_]{1,30}$/).optional(),
-  late: z.enum(['true', 'false']).optional(),
-  by: z.enum(BREAKDOWN_DIMS).optional(),
-  key: z.string().max(40).optional(),
-  before: z.string().regex(/^\d{1,18}$/).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-}).strict().superRefine((q, ctx) => {
-  checkBase(q, ctx);
-  if ((q.by == null) !== (q.key == null)) ctx.addIssue({ code: 'custom', path: ['key'], message: 'by and key go together' });
-});
 
 // ---- Periods in the street office's local days (China Standard Time: UTC offset 480 minutes, no DST) ----
 
@@ -154,7 +101,7 @@ const span = (fromMs: number, toMs: number): Span => ({ from: new Date(fromMs).t
  * A period's bounds. Periods that run to now (today, this week, this month) are compared with the same elapsed span
  * of the previous day, week or month; whole periods with the whole one before (custom: the same number of days).
  */
-export function resolvePeriod(q: Pick<Base, 'period' | 'from' | 'to'>, nowMs: number, utcOffsetMin: number): ResolvedPeriod {
+export function resolvePeriod(q: Pick<ReportQuery, 'period' | 'from' | 'to'>, nowMs: number, utcOffsetMin: number): ResolvedPeriod {
   const today = localDay(nowMs, utcOffsetMin);
   const start = (d: string) => localDayStartMs(d, utcOffsetMin);
   let cur: [number, number], prev: [number, number];

@@ -9,7 +9,8 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { ARTIFACTS, ensureClientBuilt, launchBrowser } from './helpers/browser.ts';
-import { BREAKDOWN_COLUMNS, FIGURE_IDS, figureValue, localDay, addDays, ratePct, reportsPageReads, type Report } from '../shared/reports.ts';
+import { BREAKDOWN_COLUMNS, FIGURE_IDS, figureValue, localDay, addDays, ratePct, type Report } from '../shared/reports.ts';
+import { reportsPageReads } from '../shared/report-queries.ts';
 import { FIGURES } from '../shared/metrics.ts';
 import { GRID_BINS, RATE_BINS, rateBin } from '../client/map/colors.ts';
 
@@ -220,6 +221,21 @@ B('the 日报 prints on one A4 page with the same figures', async (ctx) => {
   const height = await page.evaluate(() => document.querySelector('[data-testid=daily]')!.getBoundingClientRect().height);
   assert.ok(height <= 1123, `fits one A4 page (${Math.round(height)} px of 1123)`);
   await page.close();
+});
+
+B('a custom period the server refuses shows its reason on the page (the page checks no query itself)', async (ctx) => {
+  const page = ctx.page;
+  await page.goto(`${ctx.s.url}/reports?${ctx.qs}`);
+  await page.waitForSelector('[data-testid=reports][data-ready=true]');
+  await page.fill('[data-testid=custom-from]', '2026-02-10');
+  await page.fill('[data-testid=custom-to]', '2026-01-01');
+  await page.click('button[data-period=custom]');
+  await page.waitForSelector('.error[role=alert]');
+  assert.match(await page.locator('.error[role=alert]').innerText(), 'must not be before from');
+  // …and a good period afterwards draws again.
+  await page.click('button[data-period=yesterday]');
+  await page.waitForSelector('[data-testid=reports][data-ready=true]');
+  assert.is(await page.locator('.error[role=alert]').count(), 0);
 });
 
 B('a leader reaches the reports from the console and sees only their grids; a responder gets nothing', async (ctx) => {

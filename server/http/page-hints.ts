@@ -5,7 +5,7 @@
 // each read is authorised by its own route as always.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { reportsPageReads } from '../../shared/reports.ts';
+import { reportsPageReads } from '../../shared/report-queries.ts';
 
 interface PageChunks { modules: string[]; styles: string[] }
 interface Page { module: string; reads?: (search: string) => string[] }

@@ -4,7 +4,7 @@
 import type { Deps } from '../http/types.ts';
 import { route, type Route } from '../http/routes.ts';
 import { parse } from '../http/validate.ts';
-import { breakdownQuery, drillQuery, exportQuery, reportQuery } from '../../shared/reports.ts';
+import { breakdownQuery, drillQuery, exportQuery, reportQuery } from '../../shared/report-queries.ts';
 import { buildBreakdown, buildReport } from './report.ts';
 import { drillTickets } from './drill.ts';
 import { csvFor, reportXlsx } from './export.ts';
