@@ -201,6 +201,15 @@ B('a why-late cause opens its tickets; a ticket opens its timeline and the reaso
   await page.waitForSelector('[data-testid=drill-detail] [data-testid=timeline]');
   assert.is(await page.locator('[data-testid=drill-why]').getAttribute('data-cause'), cause.cause, 'the page\'s classifier agrees with the SQL');
   assert.ok(await page.locator('[data-testid=timeline] li').count() >= 2);
+  // The drawer covers the grid map: Leaflet's panes (z-index 400–700) stay inside the map's own stacking context.
+  await page.evaluate(() => document.querySelector('[data-testid=chart-map]')!.scrollIntoView({ block: 'center' }));
+  const covered = await page.evaluate(() => {
+    const map = document.querySelector('[data-testid=chart-map]')!.getBoundingClientRect();
+    const drawer = document.querySelector('[data-testid=drill]')!.getBoundingClientRect();
+    const x = Math.max(map.left, drawer.left) + 30, y = map.top + map.height / 2;
+    return x < map.right && !!document.elementFromPoint(x, y)?.closest('[data-testid=drill]');
+  });
+  assert.ok(covered, 'the drawer is drawn over the grid map');
   await page.screenshot({ path: path.join(ARTIFACTS, 'reports-drill.png') });
   await page.keyboard.press('Escape');
 });
