@@ -74,4 +74,3 @@ export const drillQuery = base.extend({
   checkBase(q, ctx);
   if ((q.by == null) !== (q.key == null)) ctx.addIssue({ code: 'custom', path: ['key'], message: 'by and key go together' });
 });
-
