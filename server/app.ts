@@ -37,6 +37,7 @@ import { open311AdminRoutes } from './open311/admin.ts';
 import { open311Errors } from './open311/format.ts';
 import { createChangeStream } from './live/stream.ts';
 import { attachLive } from './live/socket.ts';
+import { startBacklogSweep } from './live/backpressure.ts';
 import { originAllowed } from './http/origin.ts';
 import { createPositionIngest, type PositionIngest } from './locations/ingest.ts';
 import { createJobs } from './jobs.ts';
@@ -122,6 +123,7 @@ export function createApp({ sql, liveSql = sql, config, log, databaseUrl = null,
   const jobs = createJobs(deps);
   const rollups = createRollupJob(deps);
   attachLive(io, deps, ingest);
+  let stopSweep = () => {};
 
   return {
     server, io, deps, routes, ingest,
@@ -130,6 +132,7 @@ export function createApp({ sql, liveSql = sql, config, log, databaseUrl = null,
       await ensurePositionPartitions(sql, config.locationPartitionTz);
       await stream.start();
       ingest.start();
+      stopSweep = startBacklogSweep(io);
       jobs.start();
       rollups.start();
     },
@@ -140,6 +143,7 @@ export function createApp({ sql, liveSql = sql, config, log, databaseUrl = null,
       });
     },
     async close() {
+      stopSweep();
       await jobs.stop();
       await rollups.stop();
       await ingest.stop();

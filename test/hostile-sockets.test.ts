@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, waitFor, type LiveClient, type TestServer } from './helpers/server.ts';
 import { responderUser } from './helpers/fixtures.ts';
-import { backlog } from '../server/live/backpressure.ts';
+import { backlog, BACKLOG_SWEEP_MS, DISCONNECT_BYTES } from '../server/live/backpressure.ts';
 import { eventBoundary, STRIKES } from '../server/live/boundary.ts';
 import { CLIENT_EVENTS } from '../shared/events.ts';
 import pino from 'pino';
@@ -160,6 +160,18 @@ H('a wall that stops reading is skipped for position batches instead of queuing 
   for (let i = 0; i < 16; i++) serverSide.emit('positions:batch', new Uint8Array(1024 * 1024));
   await report();
   assert.is(serverSide.connected, false, 'disconnected');
+});
+
+H('a phone that stops reading (in no position room, so no flush looks at it) is cut off by the backlog sweep', async ({ s }) => {
+  const phone = await connected(s, { cookie: await s.login('r021') });
+  (phone as unknown as { io: { engine: { transport: { ws: { _socket: { pause(): void } } } } } }).io.engine.transport.ws._socket.pause();
+  const serverSide = s.app.io.of('/').sockets.get(phone.id!)!;
+  for (let i = 0; i < 20; i++) serverSide.emit('positions:batch', new Uint8Array(1024 * 1024));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok(backlog(serverSide.conn).bytes >= DISCONNECT_BYTES, 'far behind');
+  const until = Date.now() + BACKLOG_SWEEP_MS * 3;
+  while (serverSide.connected && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  assert.is(serverSide.connected, false, 'disconnected by the sweep, with no position flush');
 });
 
 H('a socket that floods refused messages is cut off within seconds; the same socket asking properly was never refused', async ({ s }) => {

@@ -7,7 +7,7 @@ import { POSITION_FLUSH_MS, type PositionTuple } from '../../shared/events.ts';
 import { POSITION_MAX_AGE_S, POSITION_MAX_FUTURE_S, type PositionReport } from '../../shared/schemas.ts';
 import { encodePositions } from '../../shared/positions.ts';
 import { positionsGridRoom, positionsOfficeRoom } from '../live/rooms.ts';
-import { backloggedSockets } from '../live/backpressure.ts';
+import { slowReaders } from '../live/backpressure.ts';
 
 /** receivedAt: this server's clock (epoch ms) when the point came in; `at` is the phone's. */
 interface Point { responderId: string; lat: number; lng: number; accuracy: number; at: number; receivedAt: number; ack?: (res: Ack<{ accepted: true }>) => void }
@@ -119,9 +119,10 @@ export function createPositionIngest({ liveSql, io, log, clustered, metrics }: D
   /** Local sockets only, only rooms with members here, and not to sockets still sending earlier batches. */
   function emitLocal(packed: Array<[string, Uint8Array]>) {
     const rooms = io.of('/').adapter.rooms;
-    const slow = backloggedSockets(io);
+    const here = packed.filter(([room]) => rooms.has(room));
+    const slow = slowReaders(io, here.map(([room]) => room));
     const to = (room: string) => (slow.length ? io.local.to(room).except(slow) : io.local.to(room));
-    for (const [room, data] of packed) if (rooms.has(room)) to(room).emit('positions:batch', data);
+    for (const [room, data] of here) to(room).emit('positions:batch', data);
   }
   io.on('positions:relay', (packed) => emitLocal(packed));
 
