@@ -8,7 +8,7 @@ import type { ScaleResult } from '../server/demo/scale.ts';
 import { quantile } from './lib/hist.ts';
 import type { Dashboards, Responders } from './lib/fleet.ts';
 import { spawnWorker } from './lib/ipc.ts';
-import { histogramDelta, serverNodeFlags, type ServerProc } from './lib/server.ts';
+import { histogramDelta, serverNodeFlags, type pausesOf, type ServerProc } from './lib/server.ts';
 import { cpuMeter, cpuSeconds, machineTicks, rssMb } from './lib/proc.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,8 +17,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const deliveredPerDashboard = (r: { perDashboard: number[]; ms: number }) => r.perDashboard.reduce((a, b) => a + b, 0) / Math.max(1, r.perDashboard.length) / (r.ms / 1000);
 const round = (x: number | null, d = 1) => (x == null ? null : Math.round(x * 10 ** d) / 10 ** d);
 
-/** serverPids: every instance; `histogram` reads a server histogram summed over the instances. */
-export interface Procs { serverPids: number[]; pgPid: number | null; dashboards: Dashboards; responders: Responders; histogram: ServerProc['histogram'] }
+/** serverPids: every instance; `histogram` reads a server histogram summed over the instances; `pauses`, each instance's. */
+export interface Procs { serverPids: number[]; pgPid: number | null; dashboards: Dashboards; responders: Responders; histogram: ServerProc['histogram']; pauses(): Promise<Array<ReturnType<typeof pausesOf>>> }
 
 /**
  * The highest rate of a capacity curve that kept up and met p50 ≤ 100 / p99 ≤ 250 ms, counting only the steps up
@@ -106,6 +106,8 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
   const cpu = meters(p);
   cpu.start();
   const [flush0, delay0] = await Promise.all([p.histogram(FLUSH_METRIC), p.histogram(DELAY_METRIC)]);
+  // Resets the event-loop delay histogram: what is read at the end is this window's.
+  const pauses0 = await p.pauses();
   const bg0 = await pgBackground(sql);
   const rows0 = await countPositions(sql), disk0 = await storage(sql), t0 = performance.now();
   const rss: Array<[number, number]> = [];
@@ -117,6 +119,7 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
   await sleep(o.windowS * 1000);
   clearInterval(sampler);
   clearInterval(progress);
+  const pauses1 = await p.pauses();
   const rows1 = await countPositions(sql), secs = (performance.now() - t0) / 1000, disk1 = await storage(sql);
   const flush = histogramDelta(flush0, await p.histogram(FLUSH_METRIC));
   const delay = histogramDelta(delay0, await p.histogram(DELAY_METRIC));
@@ -144,6 +147,10 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
     flushes: flush.count, flush_mean_ms: flush.mean_ms, flush_p50_le_ms: flush.p50_le_ms, flush_p99_le_ms: flush.p99_le_ms,
     // Inside the server: receipt → broadcast (flush wait + write). The rest of a point's latency is outside it.
     server_delay_mean_ms: delay.mean_ms, server_delay_p50_le_ms: delay.p50_le_ms, server_delay_p99_le_ms: delay.p99_le_ms,
+    // What holds every socket up at once: the event loop busy (the worst instance) and the garbage collector (all).
+    event_loop_delay_p50_ms: round(Math.max(...pauses1.map((x) => x.lagP50Ms))), event_loop_delay_p99_ms: round(Math.max(...pauses1.map((x) => x.lagP99Ms))),
+    event_loop_delay_max_ms: round(Math.max(...pauses1.map((x) => x.lagMaxMs)), 0),
+    gc_ms_per_s: round(pauses1.reduce((sum, x, i) => sum + x.gcSeconds - (pauses0[i]?.gcSeconds ?? 0), 0) * 1000 / secs),
     ...usage,
     // What each stored point costs: history on disk (all rows so far, so page-filling evens out), WAL written in the
     // window (history, latest_positions, everything else) per point stored in it, PostgreSQL CPU per 1,000/s.

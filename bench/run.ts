@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedScale } from '../server/demo/scale.ts';
 import { startBenchDb } from './lib/pg.ts';
-import { startServer, sumHistograms, type ServerProc } from './lib/server.ts';
+import { pausesOf, startServer, sumHistograms, type ServerProc } from './lib/server.ts';
 import { Dashboards, Responders } from './lib/fleet.ts';
 import { quantile } from './lib/hist.ts';
 import { rawBatchedInsert } from './lib/raw-insert.ts';
@@ -116,7 +116,7 @@ async function main() {
     cleanup.unshift(() => dashboards.stop());
     const responders = new Responders(opt.responderProcs);
     cleanup.unshift(() => responders.stop());
-    const procs: Procs = { serverPids: servers.map((s) => s.pid), pgPid: await db.postmasterPid(), dashboards, responders, histogram: (name) => sumHistograms(servers, name) };
+    const procs: Procs = { serverPids: servers.map((s) => s.pid), pgPid: await db.postmasterPid(), dashboards, responders, histogram: (name) => sumHistograms(servers, name), pauses: () => Promise.all(servers.map(async (s) => pausesOf(await s.scrape()))) };
 
     const rss0 = serverRss();
     log(`connecting ${opt.dashboards} dashboards (display token, street-office scope)`);

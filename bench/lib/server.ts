@@ -7,7 +7,7 @@ import { freePort } from './pg.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface ServerProc { url: string; pid: number; logTail(): string; stop(): Promise<void>; inspector: Promise<string> | null; histogram(name: string): Promise<Histogram> }
+export interface ServerProc { url: string; pid: number; logTail(): string; stop(): Promise<void>; inspector: Promise<string> | null; histogram(name: string): Promise<Histogram>; scrape(): Promise<string> }
 
 /** A Prometheus histogram as read from /metrics: cumulative counts per upper bound (seconds), sum and count. */
 export interface Histogram { buckets: Array<[number, number]>; sum: number; count: number }
@@ -65,10 +65,12 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`server not ready in 60 s:\n${log}`); }
     await new Promise((r) => setTimeout(r, 200));
   }
+  const scrape = async () => (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   return {
     url, pid: child.pid!, inspector,
+    scrape,
     async histogram(name) {
-      const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      const text = await scrape();
       const buckets: Array<[number, number]> = [];
       for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
       const one = (k: string) => Number(new RegExp(`^${name}_${k} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
@@ -93,4 +95,17 @@ export async function sumHistograms(servers: ServerProc[], name: string): Promis
     buckets: hs[0].buckets.map(([le], i) => [le, hs.reduce((sum, h) => sum + (h.buckets[i]?.[1] ?? 0), 0)]),
     sum: hs.reduce((s, h) => s + h.sum, 0), count: hs.reduce((s, h) => s + h.count, 0),
   };
+}
+
+const LAG_TICK_MS = 10;
+/**
+ * The server's pauses from one /metrics text: event-loop delay since the previous scrape (prom-client resets it on
+ * every scrape, so read it first at the end of a window) and the garbage collector's time since start.
+ */
+export function pausesOf(text: string) {
+  // Node's delay monitor records whole tick intervals: prom-client's 10 ms tick is taken off (what is left is delay).
+  const lag = (q: string) => Math.max(0, Number(new RegExp(`^gridops_nodejs_eventloop_lag_${q}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000 - LAG_TICK_MS);
+  let gcSeconds = 0;
+  for (const m of text.matchAll(/^gridops_nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm)) gcSeconds += Number(m[1]);
+  return { lagP50Ms: lag('p50'), lagP99Ms: lag('p99'), lagMaxMs: lag('max'), gcSeconds };
 }
