@@ -17,12 +17,7 @@ export const BACKLOG_SWEEP_MS = 1000;
 
 type LocalSocket = ReturnType<Io['of']>['sockets'] extends Map<string, infer S> ? S : never;
 
-/** Cuts a hopeless socket off; true when it is behind enough to skip a position batch (or was cut off). */
-function behind(socket: LocalSocket): boolean {
-  const { bytes, packets } = backlog(socket.conn);
-  if (bytes >= DISCONNECT_BYTES || packets >= DISCONNECT_PACKETS) { socket.disconnect(true); return true; }
-  return bytes >= SKIP_POSITIONS_BYTES;
-}
+const hopeless = ({ bytes, packets }: { bytes: number; packets: number }) => bytes >= DISCONNECT_BYTES || packets >= DISCONNECT_PACKETS;
 
 /**
  * Ids of this instance's sockets in `rooms` too far behind to be sent another position batch; cuts off the hopeless
@@ -38,25 +33,33 @@ export function slowReaders(io: Io, rooms: Iterable<string>): string[] {
       if (seen.has(id)) continue;
       seen.add(id);
       const socket = ns.sockets.get(id);
-      if (socket && behind(socket)) slow.push(id);
+      if (!socket) continue;
+      const b = backlog(socket.conn);
+      if (hopeless(b)) socket.disconnect(true);
+      if (hopeless(b) || b.bytes >= SKIP_POSITIONS_BYTES) slow.push(id);
     }
   }
   return slow;
 }
 
-/** Every local socket checked once: the hopeless ones (screens or phones) are cut off. Returns how many. */
-export function cutHopelessSockets(io: Io): number {
-  let cut = 0;
-  for (const socket of io.of('/').sockets.values()) {
-    const { bytes, packets } = backlog(socket.conn);
-    if (bytes >= DISCONNECT_BYTES || packets >= DISCONNECT_PACKETS) { socket.disconnect(true); cut++; }
-  }
-  return cut;
-}
+/** The sweep is done in this many slices per period, so 10,000 phones are never checked in one block of the loop. */
+const SWEEP_SLICES = 10;
 
-/** The sweep behind cutHopelessSockets, every BACKLOG_SWEEP_MS; returns its stop. */
+/**
+ * Every local socket (screens and phones) checked for the cut-off once per `everyMs`, a tenth of them at a time
+ * (a Map's iterator survives sockets joining and leaving meanwhile). Returns its stop.
+ */
 export function startBacklogSweep(io: Io, everyMs = BACKLOG_SWEEP_MS): () => void {
-  const timer = setInterval(() => cutHopelessSockets(io), everyMs);
+  let pass: Iterator<LocalSocket> | null = null;
+  const timer = setInterval(() => {
+    const sockets = io.of('/').sockets;
+    for (let k = Math.ceil(sockets.size / SWEEP_SLICES); k > 0; k--) {
+      pass ??= sockets.values();
+      const next = pass.next();
+      if (next.done) { pass = null; break; }
+      if (hopeless(backlog(next.value.conn))) next.value.disconnect(true);
+    }
+  }, everyMs / SWEEP_SLICES);
   timer.unref();
   return () => clearInterval(timer);
 }
