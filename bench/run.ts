@@ -141,6 +141,11 @@ async function main() {
       phone_rss_kb: rc.ok ? Math.round(((serverRss() - rss1) * 1024) / rc.ok) : null,
       idle_server_cpu_pct: idle.pct(), sockets: dc.ok + rc.ok,
     };
+    // Again, now that the server's start-up (rollups, 10,000 sign-ins) has written its rows: otherwise autovacuum
+    // took them up at a moment set by its own timer, inside some runs' measured window and not others'.
+    const s0 = Date.now();
+    await settleDatabase(db.sql);
+    log(`database settled again after the connects in ${((Date.now() - s0) / 1000).toFixed(1)} s`);
 
     if (steps.length) {
       // The highest rate that keeps up and meets both latency targets is the end-to-end capacity.
