@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 // Starts the real server (server/index.ts) as its own process, so that its CPU and memory can be measured apart
 // from the load generators; waits until /readyz answers.
 import { spawn } from 'node:child_process';
@@ -50,6 +51,7 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
   let found: (url: string) => void = () => {};
   const inspector = profileDir ? new Promise<string>((r) => { found = r; }) : null;
   const keep = (b: Buffer) => {
+    if (process.env.BENCH_SERVER_LOG) appendFileSync(process.env.BENCH_SERVER_LOG, b);
     log = (log + b.toString()).slice(-20_000);
     const m = /Debugger listening on (ws:\/\/\S+)/.exec(log);
     if (m) found(m[1]);
