@@ -1,7 +1,7 @@
-import { appendFileSync } from 'node:fs';
 // Starts the real server (server/index.ts) as its own process, so that its CPU and memory can be measured apart
 // from the load generators; waits until /readyz answers.
 import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './pg.ts';

@@ -36,7 +36,7 @@ export function slowReaders(io: Io, rooms: Iterable<string>): string[] {
       if (!socket) continue;
       const b = backlog(socket.conn);
       if (hopeless(b)) socket.disconnect(true);
-      if (hopeless(b) || b.bytes >= SKIP_POSITIONS_BYTES) slow.push(id);
+      else if (b.bytes >= SKIP_POSITIONS_BYTES) slow.push(id);
     }
   }
   return slow;
