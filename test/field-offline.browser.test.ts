@@ -19,7 +19,15 @@ F.before(async (ctx) => {
   ctx.responderId = r.responderId;
   ctx.requests = [];
   // Every HTTP request that reaches the server (the socket's upgrade included): an offline reload must make none.
-  ctx.s.app.server.on('request', (req) => ctx.requests.push(req.url ?? ''));
+  // Except the browser's own update check of the worker (its script and the scripts it imports, fetched by the
+  // worker's context): Playwright's offline switch does not reach a service worker's network (playwright#2311), so
+  // Chromium may check for a new worker while the page is "offline" — a phone with no signal would fail that check
+  // and keep the cached one, which is what the page relies on.
+  ctx.s.app.server.on('request', (req) => {
+    const url = req.url ?? '';
+    if (/^\/(sw\.js|workbox-[\w-]+\.js)(\?|$)/.test(url) && (req.headers['service-worker'] === 'script' || req.headers['sec-fetch-dest'] === 'script' || req.headers['sec-fetch-dest'] === 'serviceworker')) return;
+    ctx.requests.push(url);
+  });
   ctx.pctx = await signedInContext(ctx.browser, ctx.s, r.username, phoneOptions(offset(ctx.g, 150)));
   ctx.phone = await ctx.pctx.newPage();
 });
