@@ -11,7 +11,7 @@ import { Dashboards, Responders } from './lib/fleet.ts';
 import { quantile } from './lib/hist.ts';
 import { rawBatchedInsert } from './lib/raw-insert.ts';
 import { cpuMeter, cpuSeconds, machineTicks, rssMb } from './lib/proc.ts';
-import { startProfile, summariseProfiles } from './lib/profile.ts';
+import { startProfile, summariseHeapProfiles, summariseProfiles } from './lib/profile.ts';
 import { positionsPhase, rawBroadcastPhase, rawPipelinePhase, settleDatabase, sleep, ticketsPhase, withinTargets, type Procs } from './phases.ts';
 import { printTable, profileTargets, targets } from './report.ts';
 import { profile, type Profile, type ProfileName } from './profiles.ts';
@@ -46,6 +46,9 @@ const { values: a } = parseArgs({
     'server-env': { type: 'string' },
     // Samples the server's CPU (V8 sampling profiler) during the main positions phase and prints where its time went.
     'cpu-profile': { type: 'boolean', default: false },
+    // Also samples the server's allocations in that phase and prints which functions allocated what is still alive
+    // at its end (what the scavenges promoted).
+    'heap-profile': { type: 'boolean', default: false },
   },
 });
 let prof: Profile;
@@ -103,7 +106,7 @@ async function main() {
     // is profiled when asked.
     const servers: ServerProc[] = [];
     for (let k = 0; k < opt.instances; k++) {
-      const s = await startServer(db.url, path.join(dataDir, `i${k}`), serverEnv, a['cpu-profile'] && k === 0 ? path.join(dataDir, 'profile') : null);
+      const s = await startServer(db.url, path.join(dataDir, `i${k}`), serverEnv, (a['cpu-profile'] || a['heap-profile']) && k === 0 ? path.join(dataDir, 'profile') : null);
       servers.push(s);
       cleanup.unshift(() => s.stop());
       log(`server ${k + 1}/${opt.instances} ${s.url} (pid ${s.pid})${Object.keys(serverEnv).length ? ` with ${a['server-env']}` : ''}`);
@@ -165,7 +168,7 @@ async function main() {
       await sleep(opt.quick ? 1000 : 5000);
     }
     log(`positions: ${opt.rate}/s from ${opt.responders} responders${opt.jitter != null ? ` (each on its own timer ± ${opt.jitter * 100} %)` : ''} to ${opt.dashboards} dashboards, ${opt.warmupS} s warm-up + ${opt.windowS} s`);
-    const profiling = server.inspector ? await startProfile(await server.inspector, path.join(dataDir, 'profile')) : null;
+    const profiling = server.inspector ? await startProfile(await server.inspector, path.join(dataDir, 'profile'), a['heap-profile']) : null;
     const pos = await positionsPhase(db.sql, procs, { rate: opt.rate, jitter: opt.jitter, warmupS: opt.warmupS, windowS: opt.windowS, log });
     await profiling?.stop();
     Object.assign(out, pos);
@@ -187,6 +190,11 @@ async function main() {
       const cpuProf = await summariseProfiles(path.join(dataDir, 'profile'));
       out.server_profile = cpuProf;
       log(`server CPU profile (self time, main positions phase):\n${cpuProf.packages.slice(0, 12).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n${cpuProf.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}  ${l.where}`).join('\n')}`);
+    }
+    if (a['heap-profile']) {
+      const heapProf = await summariseHeapProfiles(path.join(dataDir, 'profile'));
+      out.server_heap_profile = heapProf;
+      log(`server heap profile (bytes allocated in the main positions phase and alive at its end, by allocating function ← its caller):\n${heapProf.map((l) => `  ${String(l.pct).padStart(5)}%  ${String(l.ms).padStart(7)} KB  ${l.fn}  ${l.where}`).join('\n')}`);
     }
     if (said.length) log(`server warnings (last 5 of ${said.length}):\n${said.slice(-5).map((l) => l.slice(0, 600)).join('\n')}`);
 

@@ -38,8 +38,33 @@ export async function summariseProfiles(dir: string, top = 25): Promise<{ functi
   return { functions: lines(byFn), packages: lines(byPkg) };
 }
 
-/** Starts V8's sampling profiler in the process behind `inspectorUrl`; stop() writes the .cpuprofile into `dir`. */
-export async function startProfile(inspectorUrl: string, dir: string): Promise<{ stop(): Promise<void> }> {
+interface HeapNode { callFrame: Node['callFrame']; selfSize: number; children: HeapNode[] }
+
+/** Bytes still alive at the end of a heap sampling, by the function that allocated them: what survived the
+ *  scavenges (promoted to the old space, whether or not a mark-compact would free it now) plus the young. */
+export async function summariseHeapProfiles(dir: string, top = 25): Promise<ProfileLine[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.heapprofile'));
+  const byFn = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode, stack: string) => {
+    const url = n.callFrame.url.replace(/^file:\/\//, '');
+    const where = url ? `${url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(server|shared)\//, '$1/')}:${n.callFrame.lineNumber + 1}` : '';
+    const here = `${n.callFrame.functionName || '(anonymous)'} ${where}`;
+    // Keyed by the allocating function and its caller: "Buffer.alloc" alone says little.
+    const key = `${here}\t${stack}`;
+    if (n.selfSize) { byFn.set(key, (byFn.get(key) ?? 0) + n.selfSize); total += n.selfSize; }
+    for (const c of n.children) walk(c, here);
+  };
+  for (const f of files) walk((JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { head: HeapNode }).head, '');
+  return [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, bytes]) => {
+    const [fn, caller = ''] = k.split('\t');
+    return { pct: Math.round((bytes / Math.max(1, total)) * 1000) / 10, ms: Math.round(bytes / 1024), fn, where: `← ${caller}` };
+  });
+}
+
+/** Starts V8's sampling profiler (and with `heap`, its sampling heap profiler) in the process behind
+ *  `inspectorUrl`; stop() writes the .cpuprofile (and .heapprofile) into `dir`. */
+export async function startProfile(inspectorUrl: string, dir: string, heap = false): Promise<{ stop(): Promise<void> }> {
   const ws = new WebSocket(inspectorUrl);
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
   let id = 0;
@@ -55,11 +80,18 @@ export async function startProfile(inspectorUrl: string, dir: string): Promise<{
   await send('Profiler.enable');
   await send('Profiler.setSamplingInterval', { interval: 500 });
   await send('Profiler.start');
+  // Objects a scavenge freed are left out, those a mark-compact freed kept: what remains is what was promoted.
+  if (heap) await send('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
   return {
     async stop() {
       const { profile } = await send('Profiler.stop') as { profile: unknown };
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, `server-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      if (heap) {
+        const { profile: hp } = await send('HeapProfiler.getSamplingProfile') as { profile: unknown };
+        await send('HeapProfiler.stopSampling');
+        await writeFile(path.join(dir, `server-${Date.now()}.heapprofile`), JSON.stringify(hp));
+      }
       ws.close();
     },
   };
