@@ -5,6 +5,7 @@ import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
 import { collect, offset, onDutyAt, until } from './helpers/dispatch.ts';
 import { decodeSnapshot } from '../shared/snapshot-codec.ts';
+import { autoDispatchShortlist, candidatesFor } from '../server/dispatch/candidates.ts';
 
 interface Ctx { s: TestServer; duty: string; leader: string; g: GridRef; other: GridRef }
 const D = suite<Ctx>('dispatch');
@@ -176,6 +177,33 @@ D('auto-dispatch without a leader: a report is offered at once and the responder
   const offer = await until(() => a.changes.find((c) => c.kind === 'offer' && c.offer.ticketId === t.id), 3000, 'the offer on the phone');
   assert.ok(offer.kind === 'offer' && offer.offer.responderId === a.responderId);
   assert.is((await s.api('POST', `/api/tickets/${t.id}/accept`, { cookie: a.cookie, body: {} })).body.status, 'accepted');
+});
+
+D('auto-dispatch\'s lean shortlist is the console\'s ranking (near, not passed on, available), in the same order', async ({ s, duty, g }) => {
+  await noAutoDispatch(s.sql);
+  const responders = (await s.sql<{ id: string }[]>`SELECT r.id FROM responders r JOIN grids gr ON gr.street_office_id = r.street_office_id WHERE gr.id = ${g.id} ORDER BY r.id`).map((r) => r.id);
+  assert.ok(responders.length >= 20, `${responders.length} responders`);
+  // A fixed pseudo-random street office: mixed duty, skills, positions (near, far, none) and responders who passed.
+  let x = 7;
+  const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  const t = await create(s, duty, newTicket(g, { category: 'wires' }));
+  for (const id of responders) {
+    await s.sql`UPDATE responders SET duty_status = ${pick(['available', 'available', 'available', 'en_route', 'on_site', 'off_duty'])},
+      skills = ${pick([['general'], ['general', 'plumbing_electric'], ['property']])} WHERE id = ${id}`;
+    const where = pick(['near', 'near', 'far', 'none']);
+    if (where === 'none') await s.sql`DELETE FROM latest_positions WHERE responder_id = ${id}`;
+    else {
+      const d = where === 'near' ? (rnd() - 0.5) * 0.05 : 0.2;
+      await s.sql`INSERT INTO latest_positions (responder_id, at, lat, lng, accuracy) VALUES (${id}, now(), ${g.lat + d}, ${g.lng + d / 2}, 10)
+        ON CONFLICT (responder_id) DO UPDATE SET lat = EXCLUDED.lat, lng = EXCLUDED.lng, at = now()`;
+    }
+    if (rnd() < 0.15) await s.sql`INSERT INTO offers (ticket_id, responder_id, status, expires_at, answered_at) VALUES (${t.id}, ${id}, ${pick(['declined', 'expired'])}, now(), now())`;
+  }
+  const expected = (await candidatesFor(s.sql, t.id, null, true, true)).filter((c) => c.responder.dutyStatus === 'available').map((c) => c.responder.id);
+  assert.ok(expected.length >= 5, `${expected.length} available near candidates`);
+  assert.equal(await autoDispatchShortlist(s.sql, t.id, 1000), expected);
+  assert.equal(await autoDispatchShortlist(s.sql, t.id, 5), expected.slice(0, 5));
 });
 
 D('scope: a leader cannot see or offer another grid\'s responders; a responder sees only their own offers', async ({ s, duty, leader, g, other }) => {

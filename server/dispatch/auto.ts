@@ -7,7 +7,7 @@ import { applyAction } from '../tickets/lifecycle.ts';
 import { appendEvent, tickerEvent } from '../tickets/history.ts';
 import { publish } from '../live/outbox.ts';
 import { ticketView } from '../tickets/views.ts';
-import { candidatesFor } from './candidates.ts';
+import { autoDispatchShortlist } from './candidates.ts';
 import { ticketAudience } from '../../shared/visibility.ts';
 
 const SYSTEM = { kind: 'system' as const, label: '自动派单' };
@@ -19,11 +19,10 @@ export async function autoDispatch(deps: Pick<Deps, 'sql' | 'config' | 'log'>, t
     SELECT t.status, (c.auto_dispatch AND g.auto_dispatch) AS enabled
     FROM tickets t JOIN categories c ON c.code = t.category JOIN grids g ON g.id = t.grid_id WHERE t.id = ${ticketId}`;
   if (!t || !t.enabled || !AWAITING_DISPATCH.includes(t.status)) return null;
-  const candidates = (await candidatesFor(sql, ticketId, null, true, true)).filter((c) => c.responder.dutyStatus === 'available');
-  for (const c of candidates.slice(0, 5)) {
+  for (const responderId of await autoDispatchShortlist(sql, ticketId, 5)) {
     try {
-      await applyAction(sql, { ticketId, action: 'dispatch', by: SYSTEM, body: { responderId: c.responder.id }, offerTimeoutS: config.offerTimeoutS });
-      return c.responder.id;
+      await applyAction(sql, { ticketId, action: 'dispatch', by: SYSTEM, body: { responderId }, offerTimeoutS: config.offerTimeoutS });
+      return responderId;
     } catch (e) {
       // Someone else got this responder or the ticket first: try the next one, or stop if the ticket moved on.
       if (e instanceof AppError && e.code === 'conflict') {

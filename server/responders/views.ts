@@ -11,12 +11,17 @@ interface ResponderRow {
   home_grid_ids: string[]; lat: number | null; lng: number | null; position_at: Date | null; active_tickets: number;
 }
 
+/** How many tickets responder `r` holds (accepted or on site); the literal statuses match the partial index of 007. */
+export function activeTickets(q: Q) {
+  return q`(SELECT count(*)::int FROM tickets t WHERE t.assignee_id = r.id AND t.status IN ('accepted', 'responded'))`;
+}
+
 export function selectResponders(q: Q, where: postgres.PendingQuery<postgres.Row[]>) {
   return q<ResponderRow[]>`
     SELECT r.id, r.street_office_id, r.name, r.kind, r.skills, r.team, r.duty_status,
       ARRAY(SELECT grid_id::text FROM responder_grids rg WHERE rg.responder_id = r.id ORDER BY grid_id) AS home_grid_ids,
       lp.lat, lp.lng, lp.at AS position_at,
-      (SELECT count(*)::int FROM tickets t WHERE t.assignee_id = r.id AND t.status IN ('accepted', 'responded')) AS active_tickets
+      ${activeTickets(q)} AS active_tickets
     FROM responders r LEFT JOIN latest_positions lp ON lp.responder_id = r.id
     WHERE ${where}
     ORDER BY r.id`;
