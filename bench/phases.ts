@@ -8,7 +8,7 @@ import type { ScaleResult } from '../server/demo/scale.ts';
 import { quantile } from './lib/hist.ts';
 import type { Dashboards, Responders } from './lib/fleet.ts';
 import { spawnWorker } from './lib/ipc.ts';
-import { histogramDelta, serverNodeFlags, type pausesOf, type ServerProc } from './lib/server.ts';
+import { histogramDelta, pausesOf, serverNodeFlags, sumHistograms } from './lib/server.ts';
 import { cpuMeter, cpuSeconds, machineTicks, rssMb } from './lib/proc.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,8 +17,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const deliveredPerDashboard = (r: { perDashboard: number[]; ms: number }) => r.perDashboard.reduce((a, b) => a + b, 0) / Math.max(1, r.perDashboard.length) / (r.ms / 1000);
 const round = (x: number | null, d = 1) => (x == null ? null : Math.round(x * 10 ** d) / 10 ** d);
 
-/** serverPids: every instance; `histogram` reads a server histogram summed over the instances; `pauses`, each instance's. */
-export interface Procs { serverPids: number[]; pgPid: number | null; dashboards: Dashboards; responders: Responders; histogram: ServerProc['histogram']; pauses(): Promise<Array<ReturnType<typeof pausesOf>>> }
+/** serverPids: every instance; `scrape` reads each instance's /metrics once. */
+export interface Procs { serverPids: number[]; pgPid: number | null; dashboards: Dashboards; responders: Responders; scrape(): Promise<string[]> }
 
 /**
  * The highest rate of a capacity curve that kept up and met p50 ≤ 100 / p99 ≤ 250 ms, counting only the steps up
@@ -105,9 +105,10 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
   await Promise.all([p.responders.record(), p.dashboards.record()]);
   const cpu = meters(p);
   cpu.start();
-  const [flush0, delay0] = await Promise.all([p.histogram(FLUSH_METRIC), p.histogram(DELAY_METRIC)]);
-  // Resets the event-loop delay histogram: what is read at the end is this window's.
-  const pauses0 = await p.pauses();
+  // One scrape per instance at each end of the window (a scrape is work the server does while points wait). It also
+  // resets the event-loop delay histogram: what is read at the end is this window's.
+  const scraped0 = await p.scrape();
+  const flush0 = sumHistograms(scraped0, FLUSH_METRIC), delay0 = sumHistograms(scraped0, DELAY_METRIC), pauses0 = scraped0.map(pausesOf);
   const bg0 = await pgBackground(sql);
   const rows0 = await countPositions(sql), disk0 = await storage(sql), t0 = performance.now();
   const rss: Array<[number, number]> = [];
@@ -119,10 +120,11 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
   await sleep(o.windowS * 1000);
   clearInterval(sampler);
   clearInterval(progress);
-  const pauses1 = await p.pauses();
+  const scraped1 = await p.scrape();
+  const pauses1 = scraped1.map(pausesOf);
   const rows1 = await countPositions(sql), secs = (performance.now() - t0) / 1000, disk1 = await storage(sql);
-  const flush = histogramDelta(flush0, await p.histogram(FLUSH_METRIC));
-  const delay = histogramDelta(delay0, await p.histogram(DELAY_METRIC));
+  const flush = histogramDelta(flush0, sumHistograms(scraped1, FLUSH_METRIC));
+  const delay = histogramDelta(delay0, sumHistograms(scraped1, DELAY_METRIC));
   const bg1 = await pgBackground(sql);
   const usage = cpu.read();
   const [dash, resp] = await Promise.all([p.dashboards.report(), p.responders.report()]);

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedScale } from '../server/demo/scale.ts';
 import { startBenchDb } from './lib/pg.ts';
-import { pausesOf, startServer, sumHistograms, type ServerProc } from './lib/server.ts';
+import { startServer, type ServerProc } from './lib/server.ts';
 import { Dashboards, Responders } from './lib/fleet.ts';
 import { quantile } from './lib/hist.ts';
 import { rawBatchedInsert } from './lib/raw-insert.ts';
 import { cpuMeter, cpuSeconds, machineTicks, rssMb } from './lib/proc.ts';
-import { startProfile, summariseHeapProfiles, summariseProfiles } from './lib/profile.ts';
+import { startProfile, summariseBlocks, summariseHeapProfiles, summariseProfiles } from './lib/profile.ts';
 import { positionsPhase, rawBroadcastPhase, rawPipelinePhase, settleDatabase, sleep, ticketsPhase, withinTargets, type Procs } from './phases.ts';
 import { printTable, profileTargets, targets } from './report.ts';
 import { profile, type Profile, type ProfileName } from './profiles.ts';
@@ -119,7 +119,7 @@ async function main() {
     cleanup.unshift(() => dashboards.stop());
     const responders = new Responders(opt.responderProcs);
     cleanup.unshift(() => responders.stop());
-    const procs: Procs = { serverPids: servers.map((s) => s.pid), pgPid: await db.postmasterPid(), dashboards, responders, histogram: (name) => sumHistograms(servers, name), pauses: () => Promise.all(servers.map(async (s) => pausesOf(await s.scrape()))) };
+    const procs: Procs = { serverPids: servers.map((s) => s.pid), pgPid: await db.postmasterPid(), dashboards, responders, scrape: () => Promise.all(servers.map((s) => s.scrape())) };
 
     const rss0 = serverRss();
     log(`connecting ${opt.dashboards} dashboards (display token, street-office scope)`);
@@ -189,6 +189,9 @@ async function main() {
     if (a['cpu-profile']) {
       const cpuProf = await summariseProfiles(path.join(dataDir, 'profile'));
       out.server_profile = cpuProf;
+      const blocks = await summariseBlocks(path.join(dataDir, 'profile'));
+      out.server_blocks = blocks;
+      log(`server event loop busy ≥ 50 ms without a break: ${blocks.count} times, ${blocks.ms} ms in all; the longest:\n${blocks.longest.map((b) => `  ${String(b.ms).padStart(5)} ms  ${b.top}`).join('\n')}\n  inside them, by entry point:\n${blocks.entries.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n  inside them, by function:\n${blocks.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}`);
       log(`server CPU profile (self time, main positions phase):\n${cpuProf.packages.slice(0, 12).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n${cpuProf.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}  ${l.where}`).join('\n')}`);
     }
     if (a['heap-profile']) {

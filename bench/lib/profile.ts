@@ -96,3 +96,55 @@ export async function startProfile(inspectorUrl: string, dir: string, heap = fal
     },
   };
 }
+
+export interface Block { ms: number; top: string }
+
+/**
+ * Stretches of the profile in which the event loop never went idle for `minMs` or longer — what a point or a ticket
+ * waiting in the loop waited behind: their count, the longest (with the functions that took most of each), and the
+ * self time inside all of them by function and by the entry point that started the work (a timer, socket data, …).
+ */
+export async function summariseBlocks(dir: string, minMs = 50, top = 12): Promise<{ count: number; ms: number; longest: Block[]; functions: ProfileLine[]; entries: ProfileLine[] }> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
+  const byFn = new Map<string, number>(), byEntry = new Map<string, number>();
+  const longest: Block[] = [];
+  let count = 0, total = 0;
+  for (const f of files) {
+    const p = JSON.parse(await readFile(path.join(dir, f), 'utf8')) as Profile;
+    const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const label = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(server|shared)\//, '$1/')}`.trim();
+    const entryOf = (id: number) => {
+      let cur = id, below = id;
+      while (parent.has(cur) && parent.get(cur) !== p.nodes[0].id) { below = parent.get(cur)!; cur = below; }
+      return label(nodes.get(cur)!);
+    };
+    let run: Array<[number, number]> = [];
+    const close = () => {
+      const ms = run.reduce((s, [, dt]) => s + dt, 0);
+      if (ms >= minMs) {
+        count++; total += ms;
+        const mine = new Map<string, number>();
+        for (const [id, dt] of run) {
+          const n = nodes.get(id)!;
+          mine.set(label(n), (mine.get(label(n)) ?? 0) + dt);
+          byFn.set(label(n), (byFn.get(label(n)) ?? 0) + dt);
+          const e = entryOf(id);
+          byEntry.set(e, (byEntry.get(e) ?? 0) + dt);
+        }
+        longest.push({ ms: Math.round(ms), top: [...mine].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([fn, t]) => `${fn} ${Math.round((t / ms) * 100)}%`).join(', ') });
+      }
+      run = [];
+    };
+    for (let i = 0; i < p.samples.length; i++) {
+      const n = nodes.get(p.samples[i])!;
+      const dt = (p.timeDeltas[i] ?? 0) / 1000;
+      if (n.callFrame.functionName === '(idle)') close();
+      else run.push([n.id, dt]);
+    }
+    close();
+  }
+  const lines = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, ms]) => ({ pct: Math.round((ms / Math.max(1, total)) * 1000) / 10, ms: Math.round(ms), fn, where: '' }));
+  return { count, ms: Math.round(total), longest: longest.sort((a, b) => b.ms - a.ms).slice(0, 8), functions: lines(byFn), entries: lines(byEntry) };
+}

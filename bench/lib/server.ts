@@ -8,7 +8,7 @@ import { freePort } from './pg.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface ServerProc { url: string; pid: number; logTail(): string; stop(): Promise<void>; inspector: Promise<string> | null; histogram(name: string): Promise<Histogram>; scrape(): Promise<string> }
+export interface ServerProc { url: string; pid: number; logTail(): string; stop(): Promise<void>; inspector: Promise<string> | null; scrape(): Promise<string> }
 
 /** A Prometheus histogram as read from /metrics: cumulative counts per upper bound (seconds), sum and count. */
 export interface Histogram { buckets: Array<[number, number]>; sum: number; count: number }
@@ -71,13 +71,6 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
   return {
     url, pid: child.pid!, inspector,
     scrape,
-    async histogram(name) {
-      const text = await scrape();
-      const buckets: Array<[number, number]> = [];
-      for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
-      const one = (k: string) => Number(new RegExp(`^${name}_${k} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-      return { buckets, sum: one('sum'), count: one('count') };
-    },
     logTail: () => log,
     async stop() {
       if (child.exitCode !== null) return;
@@ -90,9 +83,17 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
   };
 }
 
-/** One histogram summed over several instances (same buckets on every instance). */
-export async function sumHistograms(servers: ServerProc[], name: string): Promise<Histogram> {
-  const hs = await Promise.all(servers.map((s) => s.histogram(name)));
+/** One histogram from a /metrics text: cumulative counts per upper bound (seconds), sum and count. */
+export function histogramOf(text: string, name: string): Histogram {
+  const buckets: Array<[number, number]> = [];
+  for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
+  const one = (k: string) => Number(new RegExp(`^${name}_${k} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { buckets, sum: one('sum'), count: one('count') };
+}
+
+/** One histogram summed over several instances' /metrics texts (same buckets on every instance). */
+export function sumHistograms(texts: string[], name: string): Histogram {
+  const hs = texts.map((t) => histogramOf(t, name));
   return {
     buckets: hs[0].buckets.map(([le], i) => [le, hs.reduce((sum, h) => sum + (h.buckets[i]?.[1] ?? 0), 0)]),
     sum: hs.reduce((s, h) => s + h.sum, 0), count: hs.reduce((s, h) => s + h.count, 0),
