@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 import { gridByCode, responderIn } from './helpers/fixtures.ts';
+import { O_CONNECTIONS_COLLECTORS } from '../server/http/ops-metrics.ts';
 
 const TOKEN = 'ops-token-0123456789abcdef';
 const M = suite<{ s: TestServer }>('ops metrics');
@@ -40,6 +41,10 @@ M('stored positions, flush timings and connected sockets are counted', async ({ 
   assert.ok(metric(text, 'gridops_position_delay_seconds_sum') / 3 < 1, 'receipt → broadcast well under a second');
   assert.ok(metric(text, 'gridops_sockets_connected') >= 1);
   assert.ok(metric(text, 'gridops_nodejs_eventloop_lag_p99_seconds') >= 0, 'process metrics are there too');
+  assert.ok(metric(text, 'gridops_process_resident_memory_bytes') > 0 && metric(text, 'gridops_nodejs_heap_size_used_bytes') > 0);
+  // …but none that walks every connection on each scrape (with a city's phones connected that held the event loop
+  // for 100+ ms a scrape: the bench's blocks analysis).
+  for (const name of O_CONNECTIONS_COLLECTORS) assert.not.match(text, new RegExp(`^${name}[ {]`, 'm'), name);
 });
 
 M('with no METRICS_TOKEN configured the endpoint is off', async () => {
