@@ -11,6 +11,8 @@ const split = (n: number, parts: number) => Array.from({ length: parts }, (_, k)
 export interface DashReport {
   ms: number; perDashboard: number[]; latency: HistJson; tickets: Array<[string, number, number]>;
   gaps: number; disconnects: number; reconnectSnapshots: number; connected: number;
+  /** Per second of the window: points, points over 250 ms, the slowest ms. */
+  seconds: Array<[number, number, number]>;
 }
 export interface RespReport { ms: number; sent: number; ok: number; errors: Record<string, number>; inflight: number; disconnects: number; ackLatency: HistJson; connected: number }
 
@@ -34,15 +36,20 @@ export class Dashboards {
     const rs = await Promise.all(this.workers.map((w) => w.call<DashReport>('report')));
     const latency = new Hist();
     const tickets = new Map<string, { n: number; last: number }>();
+    const seconds: Array<[number, number, number]> = [];
     for (const r of rs) {
       latency.merge(r.latency);
+      r.seconds.forEach(([n, slow, max], i) => {
+        const row = (seconds[i] ??= [0, 0, 0]);
+        row[0] += n; row[1] += slow; row[2] = Math.max(row[2], max);
+      });
       for (const [id, n, last] of r.tickets) {
         const t = tickets.get(id) ?? { n: 0, last: 0 };
         tickets.set(id, { n: t.n + n, last: Math.max(t.last, last) });
       }
     }
     return {
-      ms: Math.max(...rs.map((r) => r.ms)), perDashboard: rs.flatMap((r) => r.perDashboard), latency, tickets,
+      ms: Math.max(...rs.map((r) => r.ms)), perDashboard: rs.flatMap((r) => r.perDashboard), latency, tickets, seconds,
       gaps: rs.reduce((s, r) => s + r.gaps, 0), disconnects: rs.reduce((s, r) => s + r.disconnects, 0),
       reconnectSnapshots: rs.reduce((s, r) => s + r.reconnectSnapshots, 0), connected: rs.reduce((s, r) => s + r.connected, 0),
     };

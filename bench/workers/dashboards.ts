@@ -15,6 +15,9 @@ const lat = new Hist();
 let tickets = new Map<string, { n: number; last: number }>();
 let gaps = 0, disconnects = 0, reconnectSnapshots = 0;
 let recordSince = Date.now();
+/** Per second of the window (by arrival): points, points over SLOW_MS, the slowest — where in time the tail sits. */
+const SLOW_MS = 250;
+let seconds: Array<[number, number, number]> = [];
 
 function attach(d: Dash) {
   d.socket.on('positions:batch', (packed) => {
@@ -23,7 +26,15 @@ function attach(d: Dash) {
     const positions = decodePositions(packed);
     d.received += positions.length;
     // One receive time for the whole batch: the tuples were all in the same frame.
-    for (const p of positions) lat.add(now - p[3]);
+    const sec = Math.floor((now - recordSince) / 1000);
+    const row = (seconds[sec] ??= [0, 0, 0]);
+    for (const p of positions) {
+      const ms = now - p[3];
+      lat.add(ms);
+      row[0]++;
+      if (ms > SLOW_MS) row[1]++;
+      if (ms > row[2]) row[2] = ms;
+    }
   });
   d.socket.on('live:delta', (batch) => {
     const now = Date.now();
@@ -80,6 +91,7 @@ serve({
     tickets = new Map();
     gaps = 0; disconnects = 0; reconnectSnapshots = 0;
     for (const d of dashes) d.received = 0;
+    seconds = [];
     recordSince = Date.now();
     return true;
   },
@@ -87,6 +99,7 @@ serve({
     return {
       ms: Date.now() - recordSince, perDashboard: dashes.map((d) => d.received), latency: lat.toJSON(),
       tickets: [...tickets].map(([id, t]) => [id, t.n, t.last]), gaps, disconnects, reconnectSnapshots,
+      seconds: Array.from(seconds, (r) => r ?? [0, 0, 0]),
       connected: dashes.filter((d) => d.socket.connected).length,
     };
   },
