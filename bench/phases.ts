@@ -99,7 +99,7 @@ const storage = async (sql: Sql) => {
 const walBytes = async (sql: Sql, from: string, to: string) => Number((await sql<{ n: string }[]>`SELECT pg_wal_lsn_diff(${to}::pg_lsn, ${from}::pg_lsn)::text AS n`)[0].n);
 
 /** Positions at `rate` for warm-up + window seconds: throughput persisted and delivered, latency, CPU, RSS. */
-export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitter?: number | null; warmupS: number; windowS: number; log: (m: string) => void }) {
+export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitter?: number | null; warmupS: number; windowS: number; scrapeEveryS?: number; log: (m: string) => void }) {
   await p.responders.rate(o.rate, o.jitter ?? undefined);
   await sleep(o.warmupS * 1000);
   await Promise.all([p.responders.record(), p.dashboards.record()]);
@@ -117,11 +117,18 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
     if (rs.every((r) => r != null)) rss.push([(performance.now() - t0) / 1000, rs.reduce((a, b) => a! + b!, 0)!]);
   }, 1000);
   const progress = setInterval(() => o.log(`  … ${Math.round((performance.now() - t0) / 1000)} s, server RSS ${rss.at(-1)?.[1].toFixed(0) ?? '?'} MB`), 30_000);
+  // --scrape-every: /metrics read inside the window as a Prometheus would. Each read resets the event-loop delay
+  // histogram, so the window's delay is the worst of the readings.
+  const between: Array<ReturnType<typeof pausesOf>[]> = [];
+  const scraper = o.scrapeEveryS ? setInterval(() => void p.scrape().then((t) => between.push(t.map(pausesOf))), o.scrapeEveryS * 1000) : undefined;
   await sleep(o.windowS * 1000);
   clearInterval(sampler);
   clearInterval(progress);
+  clearInterval(scraper);
   const scraped1 = await p.scrape();
-  const pauses1 = scraped1.map(pausesOf);
+  const pauses1 = scraped1.map(pausesOf).map((x, i) => ({
+    ...x, lagP99Ms: Math.max(x.lagP99Ms, ...between.map((b) => b[i].lagP99Ms)), lagMaxMs: Math.max(x.lagMaxMs, ...between.map((b) => b[i].lagMaxMs)),
+  }));
   const rows1 = await countPositions(sql), secs = (performance.now() - t0) / 1000, disk1 = await storage(sql);
   const flush = histogramDelta(flush0, sumHistograms(scraped1, FLUSH_METRIC));
   const delay = histogramDelta(delay0, sumHistograms(scraped1, DELAY_METRIC));

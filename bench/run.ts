@@ -38,6 +38,8 @@ const { values: a } = parseArgs({
     'skip-raw': { type: 'boolean', default: false },
     // The raw broadcast limit takes ~50 s: leave it out of an A/B series.
     'skip-raw-broadcast': { type: 'boolean', default: false },
+    // Reads the server's /metrics every N seconds during the main positions window, as Prometheus does in production.
+    'scrape-every': { type: 'string' },
     // Server instances sharing the database (cluster adapter); clients are spread over them.
     instances: { type: 'string' },
     // Capacity curve of ours and of the raw pipeline: these rates (comma-separated; 0 = none) instead of the profile's.
@@ -169,7 +171,7 @@ async function main() {
     }
     log(`positions: ${opt.rate}/s from ${opt.responders} responders${opt.jitter != null ? ` (each on its own timer ± ${opt.jitter * 100} %)` : ''} to ${opt.dashboards} dashboards, ${opt.warmupS} s warm-up + ${opt.windowS} s`);
     const profiling = server.inspector ? await startProfile(await server.inspector, path.join(dataDir, 'profile'), a['heap-profile']) : null;
-    const pos = await positionsPhase(db.sql, procs, { rate: opt.rate, jitter: opt.jitter, warmupS: opt.warmupS, windowS: opt.windowS, log });
+    const pos = await positionsPhase(db.sql, procs, { rate: opt.rate, jitter: opt.jitter, warmupS: opt.warmupS, windowS: opt.windowS, scrapeEveryS: num(a['scrape-every'], 0), log });
     await profiling?.stop();
     Object.assign(out, pos);
     log(`  persisted ${pos.persisted_per_s}/s, delivered ${pos.delivered_per_dashboard_per_s}/s per dashboard, p50 ${pos.position_to_dashboard_p50_ms} ms, p99 ${pos.position_to_dashboard_p99_ms} ms, server CPU ${pos.server_cpu_pct}%`);
