@@ -169,6 +169,7 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
     postgres_background: pgBackgroundDelta(bg0, bg1),
     server_rss_mb: { start: round(rss[0]?.[1] ?? null, 0), end: round(rss.at(-1)?.[1] ?? null, 0), max: round(Math.max(...rss.map(([, y]) => y)), 0), slope_mb_per_min: round(slope, 2) },
     dashboards_connected: dash.connected, dashboard_disconnects: dash.disconnects, delta_gaps: dash.gaps, responder_disconnects: resp.disconnects,
+    generators_loop_max_ms: { phones: resp.loopMaxMs, screens: dash.loopMaxMs },
     // The seconds of the window (from its start) that held the most points over 250 ms: one stall or a spread tail.
     slow_seconds: dash.seconds.map(([n, slow, max], sec) => ({ sec, points: n, over_250_ms: slow, max_ms: max }))
       .filter((x) => x.over_250_ms > 0).sort((a, b) => b.over_250_ms - a.over_250_ms).slice(0, 5),

@@ -13,8 +13,10 @@ export interface DashReport {
   gaps: number; disconnects: number; reconnectSnapshots: number; connected: number;
   /** Per second of the window: points, points over 250 ms, the slowest ms. */
   seconds: Array<[number, number, number]>;
+  /** The worker's longest event-loop delay in the window (ms). */
+  loopMaxMs: number;
 }
-export interface RespReport { ms: number; sent: number; ok: number; errors: Record<string, number>; inflight: number; disconnects: number; ackLatency: HistJson; connected: number }
+export interface RespReport { ms: number; sent: number; ok: number; errors: Record<string, number>; inflight: number; disconnects: number; ackLatency: HistJson; connected: number; loopMaxMs: number }
 
 export class Dashboards {
   readonly workers: Worker[];
@@ -49,7 +51,7 @@ export class Dashboards {
       }
     }
     return {
-      ms: Math.max(...rs.map((r) => r.ms)), perDashboard: rs.flatMap((r) => r.perDashboard), latency, tickets, seconds,
+      ms: Math.max(...rs.map((r) => r.ms)), perDashboard: rs.flatMap((r) => r.perDashboard), latency, tickets, seconds, loopMaxMs: rs.map((r) => Math.round(r.loopMaxMs)),
       gaps: rs.reduce((s, r) => s + r.gaps, 0), disconnects: rs.reduce((s, r) => s + r.disconnects, 0),
       reconnectSnapshots: rs.reduce((s, r) => s + r.reconnectSnapshots, 0), connected: rs.reduce((s, r) => s + r.connected, 0),
     };
@@ -89,7 +91,7 @@ export class Responders {
     const ackLatency = new Hist();
     for (const r of rs) ackLatency.merge(r.ackLatency);
     return {
-      ms: Math.max(...rs.map((r) => r.ms)), sent: rs.reduce((s, r) => s + r.sent, 0), ok: rs.reduce((s, r) => s + r.ok, 0), errors, ackLatency,
+      ms: Math.max(...rs.map((r) => r.ms)), sent: rs.reduce((s, r) => s + r.sent, 0), ok: rs.reduce((s, r) => s + r.ok, 0), errors, ackLatency, loopMaxMs: rs.map((r) => Math.round(r.loopMaxMs)),
       inflight: rs.reduce((s, r) => s + r.inflight, 0), disconnects: rs.reduce((s, r) => s + r.disconnects, 0), connected: rs.reduce((s, r) => s + r.connected, 0),
     };
   }

@@ -5,6 +5,11 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/ev
 import { decodePositions } from '../../shared/positions.ts';
 import { Hist } from '../lib/hist.ts';
 import { serve } from '../lib/ipc.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** This generator's own stalls (GC, a burst of sockets): a point it sends or receives late is measured as latency. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 interface Dash { socket: Client; received: number; lastSeq: bigint | null }
@@ -87,6 +92,7 @@ serve({
     return { ok: times.length, failed, times, snapshotBytes: bytes };
   },
   record() {
+    loopDelay.reset();
     lat.reset();
     tickets = new Map();
     gaps = 0; disconnects = 0; reconnectSnapshots = 0;
@@ -99,7 +105,7 @@ serve({
     return {
       ms: Date.now() - recordSince, perDashboard: dashes.map((d) => d.received), latency: lat.toJSON(),
       tickets: [...tickets].map(([id, t]) => [id, t.n, t.last]), gaps, disconnects, reconnectSnapshots,
-      seconds: Array.from(seconds, (r) => r ?? [0, 0, 0]),
+      seconds: Array.from(seconds, (r) => r ?? [0, 0, 0]), loopMaxMs: loopDelay.max / 1e6,
       connected: dashes.filter((d) => d.socket.connected).length,
     };
   },

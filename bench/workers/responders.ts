@@ -6,6 +6,11 @@ import type { Ack } from '../../shared/errors.ts';
 import type { PositionReport } from '../../shared/schemas.ts';
 import { Hist } from '../lib/hist.ts';
 import { serve } from '../lib/ipc.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** This generator's own stalls (GC, a burst of sockets): a point it sends or receives late is measured as latency. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 import { ThinSocket } from '../lib/thin-socket.ts';
 
 interface Phone { socket: ThinSocket; lat: number; lng: number; homeLat: number; homeLng: number }
@@ -120,13 +125,14 @@ serve({
     return true;
   },
   record() {
+    loopDelay.reset();
     recordSince = performance.now();
     ackLat.reset();
     sent = 0; ok = 0; disconnects = 0; errors = {};
     return true;
   },
   report() {
-    return { ms: performance.now() - recordSince, sent, ok, errors, inflight, disconnects, ackLatency: ackLat.toJSON(), connected: phones.filter((p) => p.socket.connected).length };
+    return { ms: performance.now() - recordSince, sent, ok, errors, inflight, disconnects, ackLatency: ackLat.toJSON(), loopMaxMs: loopDelay.max / 1e6, connected: phones.filter((p) => p.socket.connected).length };
   },
   close() {
     clearInterval(timer);
