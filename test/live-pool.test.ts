@@ -9,8 +9,12 @@ import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 import { onDutyAt } from './helpers/dispatch.ts';
 import { gridByCode, noAutoDispatch } from './helpers/fixtures.ts';
 
-const P = suite<{ s: TestServer }>('live pool');
-P.before(async (ctx) => { ctx.s = await startTestServer({ livePool: 2 }); await noAutoDispatch(ctx.s.sql); });
+const P = suite<{ s: TestServer; logged: Array<Record<string, unknown>> }>('live pool');
+P.before(async (ctx) => {
+  ctx.logged = [];
+  ctx.s = await startTestServer({ livePool: 2, logTo: (l) => ctx.logged.push(l) });
+  await noAutoDispatch(ctx.s.sql);
+});
 P.after(async ({ s }) => { await s.close(); });
 
 P('with the shared pool held, the wall still gets a new ticket and a phone its position ack', async ({ s }) => {
@@ -41,6 +45,30 @@ P('with the shared pool held, the wall still gets a new ticket and a phone its p
   } finally {
     await other.end({ timeout: 1 });
     await holding;
+  }
+});
+
+P('a position write held up by the database is stored and acked when it can be, and logged as slow with its duration', async ({ s, logged }) => {
+  const g = await gridByCode(s.sql, '01-1');
+  const phone = await onDutyAt(s, 'r002', { lat: g.lat, lng: g.lng });
+  // Another session holds the responder's latest-position row for 600 ms: the flush's upsert waits for it.
+  const other = connect(s.dbUrl, { max: 1 });
+  try {
+    const held = other.begin(async (tx) => {
+      await tx`SELECT 1 FROM latest_positions WHERE responder_id = ${phone.responderId} FOR UPDATE`;
+      await tx`SELECT pg_sleep(0.6)`;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const ack = await phone.sock.timeout(5000).emitWithAck('location:report', { lat: g.lat + 1e-4, lng: g.lng, accuracy: 5, at: new Date().toISOString() });
+    await held;
+    assert.equal(ack, { ok: true, data: { accepted: true } });
+    const [row] = await s.sql<{ lat: number }[]>`SELECT lat FROM latest_positions WHERE responder_id = ${phone.responderId}`;
+    assert.is(row.lat, g.lat + 1e-4, 'the acked point is stored');
+    const slow = logged.find((l) => l.msg === 'slow position write');
+    assert.ok(slow, JSON.stringify(logged.map((l) => l.msg)));
+    assert.ok(Number(slow.ms) >= 400 && Number(slow.points) >= 1, JSON.stringify(slow));
+  } finally {
+    await other.end();
   }
 });
 

@@ -14,6 +14,8 @@ interface Point { responderId: string; lat: number; lng: number; accuracy: numbe
 export interface Route { id: string; street_office_id: string; grid_ids: string[] }
 export type StoredPoint = Pick<Point, 'responderId' | 'lat' | 'lng' | 'accuracy' | 'at'>;
 
+/** A position write slower than this is logged (warn). */
+const SLOW_WRITE_S = 0.25;
 /** Past this many buffered points new ones are refused, so a stalled database cannot exhaust memory. */
 const MAX_BUFFER = 50_000;
 const ACCEPTED: Ack<{ accepted: true }> = { ok: true, data: { accepted: true } };
@@ -76,7 +78,10 @@ export function createPositionIngest({ liveSql, io, log, clustered, metrics }: D
     }
     const stopTimer = metrics.positionFlushSeconds.startTimer();
     const routes = await storePositions(liveSql, batch);
-    stopTimer();
+    const seconds = stopTimer();
+    // A write that holds every point of its beat (and the next beat's behind it) for a quarter second is worth a line:
+    // the histogram says how often, this says when (to set beside the database's own log).
+    if (seconds > SLOW_WRITE_S) log.warn({ ms: Math.round(seconds * 1000), points: batch.length }, 'slow position write');
     metrics.positionFlushPoints.observe(batch.length);
     // Screens first (a few hundred writes), then the phones' acks (one per point): both are committed already, and
     // the screens are what the latency target is about.

@@ -32,6 +32,9 @@ type ServerOpts = {
   config?: Partial<Config>; start?: boolean; cluster?: boolean; distDir?: string;
   /** Connections of a separate live-path pool (Deps.liveSql), as `npm start` has; default: the shared pool. */
   livePool?: number;
+  /** Receives the server's log lines (pino JSON), at `logLevel` (default warn). */
+  logTo?: (line: Record<string, unknown>) => void;
+  logLevel?: pino.Level;
 };
 
 export async function startTestServer(opts: ServerOpts = {}): Promise<TestServer> {
@@ -43,7 +46,7 @@ export async function startTestServer(opts: ServerOpts = {}): Promise<TestServer
 export async function serverOn(db: { url: string; sql: Sql; drop?(): Promise<void> }, opts: ServerOpts = {}): Promise<TestServer> {
   const config = testConfig(opts.config);
   const liveSql = opts.livePool ? connect(db.url, { max: opts.livePool, applicationName: 'grid-ops live' }) : db.sql;
-  const app = createApp({ sql: db.sql, liveSql, config, log: pino({ level: process.env.TEST_LOG ?? 'silent' }), databaseUrl: opts.cluster ? db.url : null, ...(opts.distDir ? { distDir: opts.distDir } : {}) });
+  const app = createApp({ sql: db.sql, liveSql, config, log: opts.logTo ? pino({ level: opts.logLevel ?? 'warn' }, { write: (l: string) => opts.logTo!(JSON.parse(l)) }) : pino({ level: process.env.TEST_LOG ?? 'silent' }), databaseUrl: opts.cluster ? db.url : null, ...(opts.distDir ? { distDir: opts.distDir } : {}) });
   if (opts.start !== false) await app.start();
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
