@@ -1,5 +1,6 @@
 // `npm run bench`: the real-time backbone at city scale: the real server and PostgreSQL, dashboard sockets and
 // streaming responders in separate processes, tickets over HTTP, and the raw limits of the same machine in the same run.
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -88,8 +89,17 @@ async function main() {
     out.machine_busy_before_pct = Math.round(((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * 1000) / 10;
     log(`machine busy before start: ${out.machine_busy_before_pct}% of all cores`);
     log('starting PostgreSQL (embedded, temp folder)');
-    const db = await startBenchDb();
+    // BENCH_PG_LOG=file: PostgreSQL's statements over 100 ms, lock waits, checkpoints and autovacuum runs appended
+    // to that file, to set beside the server's `slow position write` lines (BENCH_SERVER_LOG).
+    const pgLog = process.env.BENCH_PG_LOG;
+    const db = await startBenchDb(pgLog ? (m) => appendFileSync(pgLog, `${new Date().toISOString()} ${m}\n`) : undefined);
     cleanup.unshift(() => db.stop());
+    if (pgLog) {
+      for (const [k, v] of [['log_min_duration_statement', '100'], ['log_lock_waits', 'on'], ['deadlock_timeout', '50ms'], ['log_checkpoints', 'on'], ['log_autovacuum_min_duration', '0']]) {
+        await db.sql.unsafe(`ALTER SYSTEM SET ${k} = '${v}'`);
+      }
+      await db.sql`SELECT pg_reload_conf()`;
+    }
     const seed = await seedScale(db.sql, { grids: opt.grids, responders: opt.cityResponders, openTickets: opt.openTickets, prefix: 'bench' });
     log(`seeded ${opt.grids} grids, ${opt.cityResponders} responders, ${opt.openTickets} open tickets in ${(seed.ms / 1000).toFixed(1)} s`);
     out.seed_s = seed.ms / 1000;
