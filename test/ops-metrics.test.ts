@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 import { gridByCode, responderIn } from './helpers/fixtures.ts';
-import { O_CONNECTIONS_COLLECTORS } from '../server/http/ops-metrics.ts';
+import { PER_CONNECTION_COLLECTORS } from '../server/http/ops-metrics.ts';
 
 const TOKEN = 'ops-token-0123456789abcdef';
 const M = suite<{ s: TestServer }>('ops metrics');
@@ -44,7 +44,7 @@ M('stored positions, flush timings and connected sockets are counted', async ({ 
   assert.ok(metric(text, 'gridops_process_resident_memory_bytes') > 0 && metric(text, 'gridops_nodejs_heap_size_used_bytes') > 0);
   // …but none that walks every connection on each scrape (with a city's phones connected that held the event loop
   // for 100+ ms a scrape: the bench's blocks analysis).
-  for (const name of O_CONNECTIONS_COLLECTORS) assert.not.match(text, new RegExp(`^${name}[ {]`, 'm'), name);
+  for (const name of PER_CONNECTION_COLLECTORS) assert.not.match(text, new RegExp(`^${name}[ {]`, 'm'), name);
 });
 
 M('with no METRICS_TOKEN configured the endpoint is off', async () => {

@@ -18,7 +18,7 @@ export interface OpsMetrics {
 }
 
 /** prom-client's default collectors whose cost grows with the number of connections (see createOpsMetrics). */
-export const O_CONNECTIONS_COLLECTORS = [
+export const PER_CONNECTION_COLLECTORS = [
   'process_open_fds', 'nodejs_active_handles', 'nodejs_active_handles_total', 'nodejs_active_requests',
   'nodejs_active_requests_total', 'nodejs_active_resources', 'nodejs_active_resources_total',
 ].map((n) => `gridops_${n}`);
@@ -30,7 +30,7 @@ export function createOpsMetrics(io: Deps['io']): OpsMetrics {
   // Left out: these walk every open handle or file descriptor on each scrape (an array of 10,000 sockets built twice,
   // a readdir of /proc/self/fd), which held the event loop — and every position behind it — for 100–170 ms per scrape
   // with a city's phones connected. gridops_sockets_connected counts what they mostly counted.
-  for (const name of O_CONNECTIONS_COLLECTORS) registry.removeSingleMetric(name);
+  for (const name of PER_CONNECTION_COLLECTORS) registry.removeSingleMetric(name);
   new Gauge({
     name: 'gridops_sockets_connected', help: 'Socket.IO connections on this instance', registers: [registry],
     collect() { this.set(io.engine.clientsCount); },
