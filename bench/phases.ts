@@ -120,7 +120,7 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
   // --scrape-every: /metrics read inside the window as a Prometheus would. Each read resets the event-loop delay
   // histogram, so the window's delay is the worst of the readings.
   const between: Array<ReturnType<typeof pausesOf>[]> = [];
-  const scraper = o.scrapeEveryS ? setInterval(() => void p.scrape().then((t) => between.push(t.map(pausesOf))), o.scrapeEveryS * 1000) : undefined;
+  const scraper = o.scrapeEveryS ? setInterval(() => void p.scrape().then((t) => between.push(t.map(pausesOf)), (err) => o.log(`  /metrics scrape failed: ${(err as Error).message}`)), o.scrapeEveryS * 1000) : undefined;
   await sleep(o.windowS * 1000);
   clearInterval(sampler);
   clearInterval(progress);

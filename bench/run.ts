@@ -49,8 +49,8 @@ const { values: a } = parseArgs({
     'server-env': { type: 'string' },
     // Samples the server's CPU (V8 sampling profiler) during the main positions phase and prints where its time went.
     'cpu-profile': { type: 'boolean', default: false },
-    // Also samples the server's allocations in that phase and prints which functions allocated what is still alive
-    // at its end (what the scavenges promoted).
+    // Also samples the server's allocations in that phase and prints which functions allocated what the scavenges
+    // promoted (freed only by a mark-compact, or still alive).
     'heap-profile': { type: 'boolean', default: false },
   },
 });
@@ -209,7 +209,7 @@ async function main() {
     if (a['heap-profile']) {
       const heapProf = await summariseHeapProfiles(path.join(dataDir, 'profile'));
       out.server_heap_profile = heapProf;
-      log(`server heap profile (bytes allocated in the main positions phase and alive at its end, by allocating function ← its caller):\n${heapProf.map((l) => `  ${String(l.pct).padStart(5)}%  ${String(l.ms).padStart(7)} KB  ${l.fn}  ${l.where}`).join('\n')}`);
+      log(`server heap profile (what the scavenges promoted in the main positions phase, by allocating function ← its caller):\n${heapProf.map((l) => `  ${String(l.pct).padStart(5)}%  ${String(l.kb).padStart(7)} KB  ${l.fn}  ← ${l.caller}`).join('\n')}`);
     }
     if (said.length) log(`server warnings (last 5 of ${said.length}):\n${said.slice(-5).map((l) => l.slice(0, 600)).join('\n')}`);
 

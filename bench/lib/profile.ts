@@ -9,6 +9,9 @@ interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 
 export interface ProfileLine { pct: number; ms: number; fn: string; where: string }
 
+/** A profile frame's file as it is read: a package's path inside node_modules, or server/… and shared/…. */
+const shortUrl = (url: string) => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/(server|shared)\//, '$1/');
+
 /** Self time by function and by package (node_modules/<pkg>, the server's own files, node internals). */
 export async function summariseProfiles(dir: string, top = 25): Promise<{ functions: ProfileLine[]; packages: ProfileLine[] }> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
@@ -24,7 +27,7 @@ export async function summariseProfiles(dir: string, top = 25): Promise<{ functi
       const name = n.callFrame.functionName || '(anonymous)';
       // Idle is time the event loop waited: not CPU. (program) and (garbage collector) are kept.
       if (name === '(idle)') continue;
-      const where = url ? `${url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(server|shared)\//, '$1/')}:${n.callFrame.lineNumber + 1}` : '';
+      const where = url ? `${shortUrl(url)}:${n.callFrame.lineNumber + 1}` : '';
       const pkg = !url ? name : url.includes('/node_modules/') ? url.replace(/^.*\/node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1') : url.startsWith('node:') ? 'node internals' : 'grid-ops';
       byFn.set(`${name}\t${where}`, (byFn.get(`${name}\t${where}`) ?? 0) + dt);
       byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + dt);
@@ -39,26 +42,26 @@ export async function summariseProfiles(dir: string, top = 25): Promise<{ functi
 }
 
 interface HeapNode { callFrame: Node['callFrame']; selfSize: number; children: HeapNode[] }
+export interface HeapLine { pct: number; kb: number; fn: string; caller: string }
 
-/** Bytes still alive at the end of a heap sampling, by the function that allocated them: what survived the
- *  scavenges (promoted to the old space, whether or not a mark-compact would free it now) plus the young. */
-export async function summariseHeapProfiles(dir: string, top = 25): Promise<ProfileLine[]> {
+/** What the young generation promoted during a heap sampling (objects a scavenge freed are not sampled; those freed
+ *  by a mark-compact, or still alive, are), by allocating function and its caller. */
+export async function summariseHeapProfiles(dir: string, top = 25): Promise<HeapLine[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.heapprofile'));
   const byFn = new Map<string, number>();
   let total = 0;
-  const walk = (n: HeapNode, stack: string) => {
-    const url = n.callFrame.url.replace(/^file:\/\//, '');
-    const where = url ? `${url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(server|shared)\//, '$1/')}:${n.callFrame.lineNumber + 1}` : '';
-    const here = `${n.callFrame.functionName || '(anonymous)'} ${where}`;
+  const walk = (n: HeapNode, caller: string) => {
+    const url = n.callFrame.url;
+    const here = `${n.callFrame.functionName || '(anonymous)'} ${url ? `${shortUrl(url)}:${n.callFrame.lineNumber + 1}` : ''}`;
     // Keyed by the allocating function and its caller: "Buffer.alloc" alone says little.
-    const key = `${here}\t${stack}`;
+    const key = `${here}\t${caller}`;
     if (n.selfSize) { byFn.set(key, (byFn.get(key) ?? 0) + n.selfSize); total += n.selfSize; }
     for (const c of n.children) walk(c, here);
   };
   for (const f of files) walk((JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { head: HeapNode }).head, '');
   return [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, bytes]) => {
     const [fn, caller = ''] = k.split('\t');
-    return { pct: Math.round((bytes / Math.max(1, total)) * 1000) / 10, ms: Math.round(bytes / 1024), fn, where: `← ${caller}` };
+    return { pct: Math.round((bytes / Math.max(1, total)) * 1000) / 10, kb: Math.round(bytes / 1024), fn, caller };
   });
 }
 
@@ -114,10 +117,11 @@ export async function summariseBlocks(dir: string, minMs = 50, top = 12): Promis
     const nodes = new Map(p.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();
     for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    const label = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(server|shared)\//, '$1/')}`.trim();
+    const label = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}`.trim();
+    // The frame just below (root): what started this work.
     const entryOf = (id: number) => {
-      let cur = id, below = id;
-      while (parent.has(cur) && parent.get(cur) !== p.nodes[0].id) { below = parent.get(cur)!; cur = below; }
+      let cur = id;
+      while (parent.has(cur) && parent.get(cur) !== p.nodes[0].id) cur = parent.get(cur)!;
       return label(nodes.get(cur)!);
     };
     let run: Array<[number, number]> = [];
