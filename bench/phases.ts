@@ -110,6 +110,7 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
   const scraped0 = await p.scrape();
   const flush0 = sumHistograms(scraped0, FLUSH_METRIC), delay0 = sumHistograms(scraped0, DELAY_METRIC), pauses0 = scraped0.map(pausesOf);
   const bg0 = await pgBackground(sql);
+  const [{ now: dbT0 }] = await sql<{ now: Date }[]>`SELECT now()`;
   const rows0 = await countPositions(sql), disk0 = await storage(sql), t0 = performance.now();
   const rss: Array<[number, number]> = [];
   const sampler = setInterval(() => {
@@ -133,6 +134,12 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
   const flush = histogramDelta(flush0, sumHistograms(scraped1, FLUSH_METRIC));
   const delay = histogramDelta(delay0, sumHistograms(scraped1, DELAY_METRIC));
   const bg1 = await pgBackground(sql);
+  // Dispatch beside the positions: offers made in the window and how many expired unanswered (ticket load the raw
+  // pipeline does not carry), and what the phones answered.
+  const [offers] = await sql<{ made: number; expired: number }[]>`
+    SELECT count(*) FILTER (WHERE offered_at >= ${dbT0})::int AS made,
+           count(*) FILTER (WHERE status = 'expired' AND answered_at >= ${dbT0})::int AS expired
+    FROM offers WHERE offered_at >= ${dbT0} OR answered_at >= ${dbT0}`;
   const usage = cpu.read();
   const [dash, resp] = await Promise.all([p.dashboards.report(), p.responders.report()]);
   const perDash = dash.perDashboard.map((n) => n / (dash.ms / 1000));
@@ -170,6 +177,7 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
     server_rss_mb: { start: round(rss[0]?.[1] ?? null, 0), end: round(rss.at(-1)?.[1] ?? null, 0), max: round(Math.max(...rss.map(([, y]) => y)), 0), slope_mb_per_min: round(slope, 2) },
     dashboards_connected: dash.connected, dashboard_disconnects: dash.disconnects, delta_gaps: dash.gaps, responder_disconnects: resp.disconnects,
     generators_loop_max_ms: { phones: resp.loopMaxMs, screens: dash.loopMaxMs },
+    offers_in_window: { made: offers.made, expired: offers.expired, ...resp.answers },
     // The seconds of the window (from its start) that held the most points over 250 ms: one stall or a spread tail.
     slow_seconds: dash.seconds.map(([n, slow, max], sec) => ({ sec, points: n, over_250_ms: slow, max_ms: max }))
       .filter((x) => x.over_250_ms > 0).sort((a, b) => b.over_250_ms - a.over_250_ms).slice(0, 5),

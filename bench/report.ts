@@ -72,6 +72,7 @@ export function printTable(o: Out) {
     ['position flush (DB write) mean / p50 ≤ / p99 ≤ ms', `${fmt(o.flush_mean_ms)} / ${fmt(o.flush_p50_le_ms)} / ${fmt(o.flush_p99_le_ms)}`],
     ['in the server: receipt → broadcast mean / p50 ≤ / p99 ≤ ms', `${fmt(o.server_delay_mean_ms)} / ${fmt(o.server_delay_p50_le_ms)} / ${fmt(o.server_delay_p99_le_ms)}`],
     ['seconds of the window with most points > 250 ms (s: share, max ms)', o.slow_seconds?.length ? o.slow_seconds.map((x: { sec: number; points: number; over_250_ms: number; max_ms: number }) => `${x.sec}: ${Math.round((x.over_250_ms / Math.max(1, x.points)) * 100)} %, ${x.max_ms}`).join('; ') : 'none'],
+    ['offers in the window: made / expired unanswered; phones accepted / declined / refused', o.offers_in_window ? `${o.offers_in_window.made} / ${o.offers_in_window.expired}; ${o.offers_in_window.accepted} / ${o.offers_in_window.declined} / ${o.offers_in_window.refused}` : '–'],
     ['load generators\' longest event-loop delay ms: phone processes; screen processes', o.generators_loop_max_ms ? `${o.generators_loop_max_ms.phones.join(', ')}; ${o.generators_loop_max_ms.screens.join(', ')}` : '–'],
     ['server event-loop delay p50 / p99 / max ms; GC ms per s', `${fmt(o.event_loop_delay_p50_ms)} / ${fmt(o.event_loop_delay_p99_ms)} / ${fmt(o.event_loop_delay_max_ms)}; ${fmt(o.gc_ms_per_s)}`],
     ['capacity within latency targets /s (--steps)', o.positions_capacity_per_s],

@@ -37,6 +37,8 @@ const { values: a } = parseArgs({
     grids: { type: 'string' }, 'city-responders': { type: 'string' }, 'open-tickets': { type: 'string' },
     'dashboard-procs': { type: 'string' }, 'responder-procs': { type: 'string' }, 'raw-seconds': { type: 'string' },
     'skip-raw': { type: 'boolean', default: false },
+    // Phones that never answer an offer (every waiting ticket's offer expires and is re-offered all run long).
+    'phones-ignore-offers': { type: 'boolean', default: false },
     // The raw broadcast limit takes ~50 s: leave it out of an A/B series.
     'skip-raw-broadcast': { type: 'boolean', default: false },
     // Reads the server's /metrics every N seconds during the main positions window, as Prometheus does in production.
@@ -143,7 +145,7 @@ async function main() {
 
     log(`connecting ${opt.responders} responders (session cookie)`);
     c0 = Date.now();
-    const rc = await responders.connect(urls, seed.responders.slice(0, opt.responders), 25);
+    const rc = await responders.connect(urls, seed.responders.slice(0, opt.responders), 25, !a['phones-ignore-offers']);
     out.responders_connect = { ok: rc.ok, failed: rc.failed, total_s: (Date.now() - c0) / 1000 };
     log(`  ${rc.ok} connected in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
     // What a connected socket costs the server while nothing streams: memory, and CPU for pings and timers.

@@ -35,7 +35,7 @@ B('--profile city and --profile stress (quick) each measure ours and the raw pip
   for (const o of [city, stress]) {
     measured(o, ['persisted_per_s', 'position_to_dashboard_p50_ms', 'position_to_dashboard_p99_ms', 'raw_pipeline.at_main_rate.p50_ms',
       'raw_pipeline.at_main_rate.p99_ms', 'ticket_to_dashboard_p99_ms', 'position_bytes_per_1000', 'wal_bytes_per_point',
-      'per_socket.phone_rss_kb', 'tickets.changes_per_s']);
+      'per_socket.phone_rss_kb', 'tickets.changes_per_s', 'offers_in_window.made', 'offers_in_window.expired', 'offers_in_window.accepted']);
     assert.is(o.raw_pipeline.at_main_rate.rate, o.options.rate, 'the raw pipeline ran at our rate');
     assert.ok(o.tickets.tickets_created > 0 && o.tickets.tickets_not_on_every_dashboard === 0);
     assert.is(o.ack_errors && Object.keys(o.ack_errors).length, 0, 'no position refused');

@@ -16,7 +16,7 @@ export interface DashReport {
   /** The worker's longest event-loop delay in the window (ms). */
   loopMaxMs: number;
 }
-export interface RespReport { ms: number; sent: number; ok: number; errors: Record<string, number>; inflight: number; disconnects: number; ackLatency: HistJson; connected: number; loopMaxMs: number }
+export interface RespReport { ms: number; sent: number; ok: number; errors: Record<string, number>; inflight: number; disconnects: number; ackLatency: HistJson; connected: number; loopMaxMs: number; answers: { accepted: number; declined: number; refused: number } }
 
 export class Dashboards {
   readonly workers: Worker[];
@@ -67,13 +67,14 @@ export class Responders {
   }
   cpu() { return this.workers.reduce((s, w) => s + cpuSeconds(w.pid), 0); }
 
-  async connect(urls: string | string[], responders: Array<{ token: string; lat: number; lng: number }>, concurrencyPerProc: number) {
+  /** `answerOffers`: the phones accept or decline the offers they get, as volunteers do (bench/workers/responders.ts). */
+  async connect(urls: string | string[], responders: Array<{ id?: string; token: string; lat: number; lng: number }>, concurrencyPerProc: number, answerOffers = true) {
     const parts = split(responders.length, this.workers.length);
     const at = (k: number) => (Array.isArray(urls) ? urls[k % urls.length] : urls);
     let from = 0;
     const rs = await Promise.all(this.workers.map((w, k) => {
       const mine = responders.slice(from, (from += parts[k]));
-      return w.call<{ ok: number; failed: number; ms: number }>('connect', { url: at(k), responders: mine, concurrency: concurrencyPerProc }, 1_800_000);
+      return w.call<{ ok: number; failed: number; ms: number }>('connect', { url: at(k), responders: mine, concurrency: concurrencyPerProc, answerOffers }, 1_800_000);
     }));
     return { ok: rs.reduce((s, r) => s + r.ok, 0), failed: rs.reduce((s, r) => s + r.failed, 0), ms: Math.max(...rs.map((r) => r.ms)) };
   }
@@ -93,6 +94,7 @@ export class Responders {
     return {
       ms: Math.max(...rs.map((r) => r.ms)), sent: rs.reduce((s, r) => s + r.sent, 0), ok: rs.reduce((s, r) => s + r.ok, 0), errors, ackLatency, loopMaxMs: rs.map((r) => Math.round(r.loopMaxMs)),
       inflight: rs.reduce((s, r) => s + r.inflight, 0), disconnects: rs.reduce((s, r) => s + r.disconnects, 0), connected: rs.reduce((s, r) => s + r.connected, 0),
+      answers: { accepted: rs.reduce((s, r) => s + r.answers.accepted, 0), declined: rs.reduce((s, r) => s + r.answers.declined, 0), refused: rs.reduce((s, r) => s + r.answers.refused, 0) },
     };
   }
   close() { return Promise.all(this.workers.map((w) => w.call('close'))); }

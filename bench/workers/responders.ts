@@ -14,6 +14,17 @@ loopDelay.enable();
 import { ThinSocket } from '../lib/thin-socket.ts';
 
 interface Phone { socket: ThinSocket; lat: number; lng: number; homeLat: number; homeLng: number }
+interface PhoneSeed { id?: string; token: string; lat: number; lng: number }
+type OfferChange = { kind: string; offer?: { id: string; ticketId: string; responderId: string; status: string } };
+
+/**
+ * Volunteers answer the offers their phones get, as the responder's page lets them: after 5–60 s, nine in ten accept
+ * and one declines (auto-dispatch then offers the next one). Phones that never answer (`--phones-ignore-offers`) make
+ * every waiting ticket's offer expire and go to the next candidate, every OFFER_TIMEOUT_S, for the whole run.
+ */
+const ANSWER_AFTER_S = [5, 60] as const;
+const DECLINE_SHARE = 0.1;
+let answers = { accepted: 0, declined: 0, refused: 0 };
 
 /** The scheduler wakes this often; at 5,000 points/s that is 100 emits per wake. */
 const TICK_MS = 20;
@@ -82,11 +93,35 @@ function tick() {
   if (due > 0) sentSinceRate += due;
 }
 
-function connectOne(url: string, r: { token: string; lat: number; lng: number }): Promise<Phone | null> {
+function answerOffers(socket: ThinSocket, url: string, r: PhoneSeed) {
+  const seen = new Set<string>();
+  socket.on('live:delta', (batch) => {
+    for (const c of (batch as { changes: OfferChange[] }).changes) {
+      const o = c.offer;
+      if (c.kind !== 'offer' || !o || o.status !== 'offered' || o.responderId !== r.id || seen.has(o.id)) continue;
+      seen.add(o.id);
+      const decline = Math.random() < DECLINE_SHARE;
+      const delayMs = (ANSWER_AFTER_S[0] + Math.random() * (ANSWER_AFTER_S[1] - ANSWER_AFTER_S[0])) * 1000;
+      setTimeout(() => {
+        fetch(`${url}/api/tickets/${o.ticketId}/${decline ? 'decline' : 'accept'}`, {
+          method: 'POST', body: '{}',
+          headers: { cookie: `gridops_session=${r.token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${o.id}` },
+        }).then((res) => {
+          // Refused when the offer expired or was withdrawn meanwhile, as a late tap on a real phone would be.
+          if (!res.ok) answers.refused++; else if (decline) answers.declined++; else answers.accepted++;
+          return res.arrayBuffer();
+        }).catch(() => { answers.refused++; });
+      }, delayMs).unref();
+    }
+  });
+}
+
+function connectOne(url: string, r: PhoneSeed, answer: boolean): Promise<Phone | null> {
   const socket = new ThinSocket(url, { cookie: `gridops_session=${r.token}` });
   return new Promise((resolve) => {
     const fail = setTimeout(() => { socket.close(); resolve(null); }, 120_000);
     socket.on('connect_error', () => { clearTimeout(fail); resolve(null); });
+    if (answer && r.id) answerOffers(socket, url, r);
     // Wait for the snapshot, not just the connection: the server is done with the handshake by then.
     socket.on('live:snapshot', () => {
       clearTimeout(fail);
@@ -97,12 +132,12 @@ function connectOne(url: string, r: { token: string; lat: number; lng: number })
 }
 
 serve({
-  async connect({ url, responders, concurrency }: { url: string; responders: Array<{ token: string; lat: number; lng: number }>; concurrency: number }) {
+  async connect({ url, responders, concurrency, answerOffers: answer = true }: { url: string; responders: PhoneSeed[]; concurrency: number; answerOffers?: boolean }) {
     let next = 0, failed = 0;
     const t0 = Date.now();
     await Promise.all(Array.from({ length: Math.min(concurrency, responders.length) }, async () => {
       while (next < responders.length) {
-        const p = await connectOne(url, responders[next++]);
+        const p = await connectOne(url, responders[next++], answer);
         if (p) phones.push(p); else failed++;
       }
     }));
@@ -129,10 +164,11 @@ serve({
     recordSince = performance.now();
     ackLat.reset();
     sent = 0; ok = 0; disconnects = 0; errors = {};
+    answers = { accepted: 0, declined: 0, refused: 0 };
     return true;
   },
   report() {
-    return { ms: performance.now() - recordSince, sent, ok, errors, inflight, disconnects, ackLatency: ackLat.toJSON(), loopMaxMs: loopDelay.max / 1e6, connected: phones.filter((p) => p.socket.connected).length };
+    return { ms: performance.now() - recordSince, sent, ok, errors, inflight, disconnects, ackLatency: ackLat.toJSON(), loopMaxMs: loopDelay.max / 1e6, answers, connected: phones.filter((p) => p.socket.connected).length };
   },
   close() {
     clearInterval(timer);
