@@ -12,6 +12,7 @@ import { Dashboards, Responders } from './lib/fleet.ts';
 import { quantile } from './lib/hist.ts';
 import { rawBatchedInsert } from './lib/raw-insert.ts';
 import { cpuMeter, cpuSeconds, machineTicks, rssMb } from './lib/proc.ts';
+import { resetStatements, topStatements } from './lib/pg-statements.ts';
 import { startProfile, summariseBlocks, summariseHeapProfiles, summariseProfiles } from './lib/profile.ts';
 import { positionsPhase, rawBroadcastPhase, rawPipelinePhase, settleDatabase, sleep, ticketsPhase, withinTargets, type Procs } from './phases.ts';
 import { printTable, profileTargets, targets } from './report.ts';
@@ -54,6 +55,8 @@ const { values: a } = parseArgs({
     // Also samples the server's allocations in that phase and prints which functions allocated what the scavenges
     // promoted (freed only by a mark-compact, or still alive).
     'heap-profile': { type: 'boolean', default: false },
+    // PostgreSQL's execution time in the main positions phase by statement (pg_stat_statements in the bench's cluster).
+    'pg-statements': { type: 'boolean', default: false },
   },
 });
 let prof: Profile;
@@ -94,7 +97,7 @@ async function main() {
     // BENCH_PG_LOG=file: PostgreSQL's statements over 100 ms, lock waits, checkpoints and autovacuum runs appended
     // to that file, to set beside the server's `slow position write` lines (BENCH_SERVER_LOG).
     const pgLog = process.env.BENCH_PG_LOG;
-    const db = await startBenchDb(pgLog ? (m) => appendFileSync(pgLog, `${new Date().toISOString()} ${m}\n`) : undefined);
+    const db = await startBenchDb(pgLog ? (m) => appendFileSync(pgLog, `${new Date().toISOString()} ${m}\n`) : undefined, { statements: a['pg-statements'] });
     cleanup.unshift(() => db.stop());
     if (pgLog) {
       for (const [k, v] of [['log_min_duration_statement', '100'], ['log_lock_waits', 'on'], ['deadlock_timeout', '50ms'], ['log_checkpoints', 'on'], ['log_autovacuum_min_duration', '0']]) {
@@ -183,9 +186,15 @@ async function main() {
     }
     log(`positions: ${opt.rate}/s from ${opt.responders} responders${opt.jitter != null ? ` (each on its own timer ± ${opt.jitter * 100} %)` : ''} to ${opt.dashboards} dashboards, ${opt.warmupS} s warm-up + ${opt.windowS} s`);
     const profiling = server.inspector ? await startProfile(await server.inspector, path.join(dataDir, 'profile'), a['heap-profile']) : null;
+    if (a['pg-statements']) await resetStatements(db.sql);
     const pos = await positionsPhase(db.sql, procs, { rate: opt.rate, jitter: opt.jitter, warmupS: opt.warmupS, windowS: opt.windowS, scrapeEveryS: num(a['scrape-every'], 0), log });
     await profiling?.stop();
     Object.assign(out, pos);
+    if (a['pg-statements']) {
+      const st = await topStatements(db.sql);
+      out.pg_statements = st;
+      log(`PostgreSQL execution time in the main positions phase (warm-up + window): ${st.total_ms} ms over ${st.calls} calls; the most:\n${st.top.map((q) => `  ${String(q.pct).padStart(5)}%  ${String(q.total_ms).padStart(6)} ms  ${String(q.calls).padStart(6)} calls  ${String(q.mean_ms).padStart(7)} ms each  ${q.query}`).join('\n')}`);
+    }
     log(`  persisted ${pos.persisted_per_s}/s, delivered ${pos.delivered_per_dashboard_per_s}/s per dashboard, p50 ${pos.position_to_dashboard_p50_ms} ms, p99 ${pos.position_to_dashboard_p99_ms} ms, server CPU ${pos.server_cpu_pct}%`);
 
     log(`tickets: ${opt.ticketRate}/s${opt.burstCount ? ` + bursts of ${opt.burstCount} every ${opt.burstEveryS} s` : ''} for ${opt.ticketSeconds} s while ${opt.ticketPositions} positions/s stream`);

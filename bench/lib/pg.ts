@@ -12,20 +12,22 @@ import { anyFreePort } from '../../server/db/embedded.ts';
 
 export const freePort = anyFreePort;
 
-export async function startBenchDb(log: (m: string) => void = () => {}): Promise<BenchDb> {
+/** `statements`: pg_stat_statements preloaded and created (bench/lib/pg-statements.ts reads it). */
+export async function startBenchDb(log: (m: string) => void = () => {}, o: { statements?: boolean } = {}): Promise<BenchDb> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gridops-bench-'));
   // As root the cluster folder is handed to the postgres OS user, which must be able to enter its parent.
   await chmod(dir, 0o755);
   const dataDir = path.join(dir, 'pg');
   let db: Awaited<ReturnType<typeof startEmbedded>>;
   try {
-    db = await startEmbedded(dataDir, await freePort(), log, 'gridops_bench');
+    db = await startEmbedded(dataDir, await freePort(), log, 'gridops_bench', o.statements ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {});
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
   const sql = connect(db.url, { max: 4, applicationName: 'grid-ops-bench' });
   await migrate(sql);
+  if (o.statements) await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
   return {
     url: db.url, sql, dataDir,
     // The first line of postmaster.pid is the postmaster's pid: its children are the backends whose CPU we add up.

@@ -13,8 +13,11 @@ const PASSWORD = 'grid-ops-local';
 /** The application database of an embedded cluster on this port (loopback only). */
 export const embeddedUrl = (port: number, database = 'gridops') => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
-/** Starts (initialising on first use) a cluster whose files live in `dir`; as root, they belong to the postgres user. */
-export async function startEmbedded(dir: string, port: number, log: (m: string) => void = () => {}, database = 'gridops'): Promise<EmbeddedDb> {
+/**
+ * Starts (initialising on first use) a cluster whose files live in `dir`; as root, they belong to the postgres user.
+ * `settings`: further server settings (the bench preloads pg_stat_statements with them).
+ */
+export async function startEmbedded(dir: string, port: number, log: (m: string) => void = () => {}, database = 'gridops', settings: Record<string, string> = {}): Promise<EmbeddedDb> {
   if (!(await portFree(port))) {
     throw new Error(`cannot start the embedded PostgreSQL: port ${port} on 127.0.0.1 is in use by another process (set EMBEDDED_PG_PORT to a free port, or DATABASE_URL)`);
   }
@@ -29,7 +32,7 @@ export async function startEmbedded(dir: string, port: number, log: (m: string) 
     createPostgresUser: root,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300',
-      '-c', 'fsync=on', '-c', 'synchronous_commit=on'],
+      '-c', 'fsync=on', '-c', 'synchronous_commit=on', ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     onLog: (m: string) => keep(String(m).trim()),
     onError: (m: unknown) => keep(String(m).trim()),
   });
