@@ -193,7 +193,7 @@ async function main() {
     if (a['pg-statements']) {
       const st = await topStatements(db.sql);
       out.pg_statements = st;
-      log(`PostgreSQL execution time in the main positions phase (warm-up + window): ${st.total_ms} ms over ${st.calls} calls; the most:\n${st.top.map((q) => `  ${String(q.pct).padStart(5)}%  ${String(q.total_ms).padStart(6)} ms  ${String(q.calls).padStart(6)} calls  ${String(q.mean_ms).padStart(7)} ms each  ${q.query}`).join('\n')}`);
+      log(`PostgreSQL execution time in the main positions phase (warm-up + window): ${st.total_ms} ms over ${st.calls} calls; the most:\n${st.top.map((q) => `  ${String(q.pct).padStart(5)}%  ${String(q.total_ms).padStart(6)} ms  ${String(q.calls).padStart(6)} calls  ${String(q.mean_ms).padStart(7)} ms each  ${q.query.slice(0, 140)}`).join('\n')}`);
     }
     log(`  persisted ${pos.persisted_per_s}/s, delivered ${pos.delivered_per_dashboard_per_s}/s per dashboard, p50 ${pos.position_to_dashboard_p50_ms} ms, p99 ${pos.position_to_dashboard_p99_ms} ms, server CPU ${pos.server_cpu_pct}%`);
 

@@ -31,7 +31,7 @@ const measured = (o: Record<string, any>, keys: string[]) => {
 
 B('--profile city and --profile stress (quick) each measure ours and the raw pipeline at the same rate, storage and costs', async () => {
   // Side by side: each has its own database and ports; together they stay well under a minute.
-  const [city, stress] = await Promise.all([bench(['--profile', 'city', '--quick', '--json']), bench(['--profile', 'stress', '--quick', '--json'])]);
+  const [city, stress] = await Promise.all([bench(['--profile', 'city', '--quick', '--json', '--pg-statements']), bench(['--profile', 'stress', '--quick', '--json'])]);
   for (const o of [city, stress]) {
     measured(o, ['persisted_per_s', 'position_to_dashboard_p50_ms', 'position_to_dashboard_p99_ms', 'raw_pipeline.at_main_rate.p50_ms',
       'raw_pipeline.at_main_rate.p99_ms', 'ticket_to_dashboard_p99_ms', 'position_bytes_per_1000', 'wal_bytes_per_point',
@@ -43,6 +43,8 @@ B('--profile city and --profile stress (quick) each measure ours and the raw pip
   assert.is(city.options.jitter, 0.2, 'city phones report on their own jittered timers');
   assert.ok(city.tickets.tickets_created > city.options.ticketRate * city.options.ticketSeconds, 'bursts on top of the even rate');
   assert.equal(city.profile_targets.map((t: { name: string }) => t.name), ['position → dashboard p50 ÷ raw pipeline\'s', 'position → dashboard p99 ÷ raw pipeline\'s', 'ticket 201 → every dashboard p99 (ms)']);
+  // --pg-statements: the positions phase's statements by execution time, the position write among them.
+  assert.ok(city.pg_statements.top.some((q: { query: string; calls: number }) => /INSERT INTO positions/.test(q.query) && q.calls > 0), 'the position write is among the statements');
   measured(stress, ['positions_capacity_per_s', 'raw_pipeline.within_targets_per_s']);
   assert.ok(stress.capacity_steps.length >= 1);
   assert.is(stress.profile_targets.length, 3);

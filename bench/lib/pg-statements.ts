@@ -21,7 +21,7 @@ export async function topStatements(sql: Sql, limit = 12): Promise<{ total_ms: n
   return {
     total_ms: Math.round(all.total), calls: all.calls,
     top: rows.map((r) => ({
-      query: r.query.slice(0, 140), calls: r.calls, total_ms: Math.round(r.total), mean_ms: Math.round((r.total / Math.max(1, r.calls)) * 100) / 100,
+      query: r.query.slice(0, 2000), calls: r.calls, total_ms: Math.round(r.total), mean_ms: Math.round((r.total / Math.max(1, r.calls)) * 100) / 100,
       rows: r.rows, pct: all.total > 0 ? Math.round((r.total / all.total) * 1000) / 10 : 0,
     })),
   };
