@@ -5,7 +5,7 @@ import { startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 import { gridByCode, newTicket, noAutoDispatch, responderIn, type GridRef } from './helpers/fixtures.ts';
 import { collect, offset, onDutyAt, until } from './helpers/dispatch.ts';
 import { decodeSnapshot } from '../shared/snapshot-codec.ts';
-import { autoDispatchShortlist, candidatesFor } from '../server/dispatch/candidates.ts';
+import { autoDispatchShortlist, candidatesFor, NEAR_DEG } from '../server/dispatch/candidates.ts';
 
 interface Ctx { s: TestServer; duty: string; leader: string; g: GridRef; other: GridRef }
 const D = suite<Ctx>('dispatch');
@@ -204,6 +204,19 @@ D('auto-dispatch\'s lean shortlist is the console\'s ranking (near, not passed o
   assert.ok(expected.length >= 5, `${expected.length} available near candidates`);
   assert.equal(await autoDispatchShortlist(s.sql, t.id, 1000), expected);
   assert.equal(await autoDispatchShortlist(s.sql, t.id, 5), expected.slice(0, 5));
+  // "Near" itself, worked out here from the rows just written: the latest position within the box around the ticket,
+  // or the ticket's grid among the home grids (who is far or has no position at all but lives in the grid counts).
+  const [tk] = await s.sql<{ lat: number; lng: number }[]>`SELECT lat, lng FROM tickets WHERE id = ${t.id}`;
+  const rows = await s.sql<{ id: string; lat: number | null; lng: number | null; home: boolean }[]>`
+    SELECT r.id, lp.lat, lp.lng, EXISTS (SELECT 1 FROM responder_grids h WHERE h.responder_id = r.id AND h.grid_id = ${g.id}) AS home
+    FROM responders r LEFT JOIN latest_positions lp ON lp.responder_id = r.id
+    WHERE r.id = ANY(${responders}::bigint[]) AND r.duty_status = 'available'
+      AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.ticket_id = ${t.id} AND o.responder_id = r.id AND o.status IN ('declined', 'expired'))`;
+  const inBox = (r: { lat: number | null; lng: number | null }) => r.lat != null && r.lng != null && Math.abs(r.lat - tk.lat) <= NEAR_DEG && Math.abs(r.lng - tk.lng) <= NEAR_DEG;
+  const near = rows.filter((r) => inBox(r) || r.home).map((r) => r.id).sort();
+  assert.ok(rows.some((r) => r.home && !inBox(r)), 'a home-grid responder outside the box is in the data');
+  assert.ok(rows.some((r) => !r.home && !inBox(r)), 'a responder neither near nor at home is in the data');
+  assert.equal([...expected].sort(), near);
 });
 
 D('scope: a leader cannot see or offer another grid\'s responders; a responder sees only their own offers', async ({ s, duty, leader, g, other }) => {

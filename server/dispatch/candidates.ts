@@ -8,7 +8,7 @@ import { respondersInScope } from '../auth/scope-sql.ts';
 import { activeTickets, selectResponders, toResponderView } from '../responders/views.ts';
 
 /** Auto-dispatch looks this far (degrees, ≈ 3 km) around the ticket, plus the ticket's own grid's responders. */
-const NEAR_DEG = 0.03;
+export const NEAR_DEG = 0.03;
 
 interface TicketPlace { street_office_id: string; grid_id: string; lat: number; lng: number; skill: Skill }
 
@@ -18,11 +18,22 @@ async function ticketPlace(sql: Sql, ticketId: string): Promise<TicketPlace | un
   return t;
 }
 
-/** Responders `r` (joined to their latest position `lp`) near the ticket or in its grid, and who have not passed on it. */
+/**
+ * The ids of the responders near the ticket (latest position within the box) or with its grid as a home grid: the
+ * rule's "near", as a union of two small reads. As an OR over the responder ⟕ latest-position join it filtered every
+ * responder of the street office (8,000 rows at city scale) on each of auto-dispatch's reads.
+ */
+function nearIds(sql: Sql, t: TicketPlace) {
+  return sql`
+    SELECT n.responder_id FROM latest_positions n
+    WHERE n.lat BETWEEN ${t.lat - NEAR_DEG} AND ${t.lat + NEAR_DEG} AND n.lng BETWEEN ${t.lng - NEAR_DEG} AND ${t.lng + NEAR_DEG}
+    UNION SELECT h.responder_id FROM responder_grids h WHERE h.grid_id = ${t.grid_id}`;
+}
+
+/** Responders `r` near the ticket or in its grid (nearIds), and who have not passed on it. */
 function nearAndNotPassed(sql: Sql, t: TicketPlace, ticketId: string, nearOnly: boolean, excludePassed: boolean) {
   return sql`
-    ${nearOnly ? sql`AND ((lp.lat BETWEEN ${t.lat - NEAR_DEG} AND ${t.lat + NEAR_DEG} AND lp.lng BETWEEN ${t.lng - NEAR_DEG} AND ${t.lng + NEAR_DEG})
-      OR EXISTS (SELECT 1 FROM responder_grids h WHERE h.responder_id = r.id AND h.grid_id = ${t.grid_id}))` : sql``}
+    ${nearOnly ? sql`AND r.id IN (${nearIds(sql, t)})` : sql``}
     ${excludePassed ? sql`AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.ticket_id = ${ticketId} AND o.responder_id = r.id AND o.status IN ('declined', 'expired'))` : sql``}`;
 }
 
