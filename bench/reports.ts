@@ -13,7 +13,8 @@ import { hashPassword } from '../server/auth/passwords.ts';
 import { buildBreakdown, buildReport } from '../server/reports/report.ts';
 import { refreshRollups } from '../server/reports/rollup.ts';
 import { drillTickets } from '../server/reports/drill.ts';
-import { addDays, localDay, weekStart, type Report, type ReportQuery, type ReportScope } from '../shared/reports.ts';
+import { kpiBoard } from '../server/metrics/kpis.ts';
+import { addDays, localDay, localDayStartMs, weekStart, type Report, type ReportQuery, type ReportScope } from '../shared/reports.ts';
 import { ensureClientBuilt, launchBrowser } from '../test/helpers/browser.ts';
 import { startBenchDb } from './lib/pg.ts';
 import { generateHistory } from './lib/history.ts';
@@ -42,13 +43,15 @@ export async function runReportsBench(argv: string[]): Promise<number> {
     options: {
       tickets: { type: 'string' }, grids: { type: 'string' }, responders: { type: 'string' }, days: { type: 'string' },
       runs: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
-      'skip-page': { type: 'boolean', default: false }, 'naive-runs': { type: 'string' },
+      'skip-page': { type: 'boolean', default: false }, 'naive-runs': { type: 'string' }, today: { type: 'string' },
     },
   });
   const num = (v: string | undefined, full: number, quick: number) => (v != null ? Number(v) : a.quick ? quick : full);
   const opt = {
     tickets: num(a.tickets, 1_000_000, 60_000), grids: num(a.grids, 1500, 300), responders: num(a.responders, 10_000, 2000),
     days: num(a.days, 365, 365), runs: num(a.runs, 5, 3), naiveRuns: num(a['naive-runs'], 3, 2),
+    // Today's tickets for the wall's KPI board: a 50,000-ticket day drawn by the hour, those after now left out.
+    today: num(a.today, 50_000, 5000),
   };
   const t0 = Date.now();
   const log = (m: string) => process.stderr.write(`[bench:reports ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
@@ -120,6 +123,19 @@ export async function runReportsBench(argv: string[]): Promise<number> {
     }
     out.same_figures = same;
     out.read_from = read;
+
+    // The wall's KPI board (server/metrics/kpis.ts) at a city's evening: today's tickets read raw, the open ones
+    // judged at now. Computed once for every instance, at most every max(1 s, 10 × its cost) (server/metrics/board.ts).
+    const day = await generateHistory(db.sql, so, { tickets: opt.today, days: 1, today: true, key: 'bench-today-', log });
+    await refreshRollups(db.sql);
+    await db.sql`VACUUM ANALYZE`;
+    const [{ open }] = await db.sql<{ open: number }[]>`SELECT count(*)::int AS open FROM report_unsettled WHERE reported_at >= ${new Date(localDayStartMs(today, 480))}`;
+    out.today = { tickets: day.tickets, events: day.events, unsettled: open };
+    const kpiRow: Row = { what: `wall's KPI board, today so far (${day.tickets.toLocaleString('en-US')} tickets, ${open.toLocaleString('en-US')} with a clock still running)`, rollups: [], naive: [], goalMs: null };
+    rows.push(kpiRow);
+    await kpiBoard(db.sql, so);
+    for (let k = 0; k < opt.runs; k++) kpiRow.rollups.push((await timed(() => kpiBoard(db.sql, so)))[0]);
+    log(`${kpiRow.what}: ${Math.round(med(kpiRow.rollups)!)} ms (${range(kpiRow.rollups)})`);
 
     // The same over HTTP, as the page asks for it (JSON of every breakdown included).
     const app = createApp({ sql: db.sql, config: testConfig(), log: pino({ level: 'silent' }) });

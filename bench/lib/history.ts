@@ -20,11 +20,17 @@ function table<T>(items: T[], weight: (t: T) => number, n = 1000): T[] {
 
 export interface HistoryResult { tickets: number; events: number; ms: number; firstDay: string; lastDay: string }
 
-export async function generateHistory(sql: Sql, streetOfficeId: string, opts: { tickets: number; days: number; chunk?: number; log?: (m: string) => void }): Promise<HistoryResult> {
+/**
+ * `days` whole days ending yesterday; with `today`, today so far instead (the tickets drawn after now are left out, so
+ * fewer than `tickets` are written: the result counts them). `key` tells the runs' idempotency keys apart.
+ */
+export async function generateHistory(sql: Sql, streetOfficeId: string, opts: { tickets: number; days: number; today?: boolean; key?: string; chunk?: number; log?: (m: string) => void }): Promise<HistoryResult> {
   const t0 = Date.now();
   const nowMs = Date.now();
   const today = localDay(nowMs, 480);
-  const firstDay = addDays(today, -opts.days);
+  const firstDay = opts.today ? today : addDays(today, -opts.days);
+  const days = opts.today ? 1 : opts.days;
+  const key = opts.key ?? 'bench-';
   const start = new Date(localDayStartMs(firstDay, 480));
   const grids = (await sql<{ id: string }[]>`SELECT id FROM grids WHERE street_office_id = ${streetOfficeId} ORDER BY id`).map((r) => r.id);
   const responders = (await sql<{ id: string }[]>`SELECT id FROM responders WHERE street_office_id = ${streetOfficeId} ORDER BY id`).map((r) => r.id);
@@ -33,7 +39,7 @@ export async function generateHistory(sql: Sql, streetOfficeId: string, opts: { 
   const channels = table(Object.keys(CHANNEL_WEIGHT), (c) => CHANNEL_WEIGHT[c]);
   const chunk = opts.chunk ?? 100_000;
   await sql`SELECT setseed(0.42)`;
-  let events = 0;
+  let events = 0, tickets = 0;
   for (let a = 1; a <= opts.tickets; a += chunk) {
     const b = Math.min(opts.tickets, a + chunk - 1);
     await sql.begin(async (tx) => {
@@ -45,7 +51,7 @@ export async function generateHistory(sql: Sql, streetOfficeId: string, opts: { 
             (${grids}::bigint[])[1 + floor(random() * ${grids.length})::int] AS grid_id,
             (${cats}::text[])[1 + floor(random() * ${cats.length})::int] AS category,
             (${channels}::text[])[1 + floor(random() * ${channels.length})::int] AS channel,
-            ${start}::timestamptz + make_interval(days => floor(random() * ${opts.days})::int, hours => (${hours}::int[])[1 + floor(random() * ${hours.length})::int], secs => random() * 3600) AS reported_at,
+            ${start}::timestamptz + make_interval(days => floor(random() * ${days})::int, hours => (${hours}::int[])[1 + floor(random() * ${hours.length})::int], secs => random() * 3600) AS reported_at,
             (${responders}::bigint[])[1 + floor(random() * ${responders.length})::int] AS responder,
             random() AS fate, random() AS u1, random() AS u2, random() AS u3, random() AS u4, random() AS u5, random() AS u6
           FROM generate_series(${a}::int, ${b}::int) i
@@ -70,7 +76,7 @@ export async function generateHistory(sql: Sql, streetOfficeId: string, opts: { 
           s.respond_s + 600 + s.u2 * s.res_target * CASE WHEN s.u3 < 0.05 THEN 1.3 ELSE 0.9 END AS resolve_s,
           -- Reopened tickets: resolved, reopened 15 minutes later, resolved again an hour after the first time.
           s.respond_s + 600 + s.u2 * s.res_target * CASE WHEN s.u3 < 0.05 THEN 1.3 ELSE 0.9 END + CASE WHEN s.reopened THEN 3600 ELSE 0 END AS fin_s
-        FROM steps s`;
+        FROM steps s WHERE s.reported_at <= ${new Date(nowMs)}`;
       const at = (col: string) => tx`(g.reported_at + make_interval(secs => ${tx.unsafe(col)}))`;
       const past = (col: string) => tx`CASE WHEN ${at(col)} <= ${new Date(nowMs)} THEN ${at(col)} END`;
       await tx`
@@ -103,13 +109,15 @@ export async function generateHistory(sql: Sql, streetOfficeId: string, opts: { 
           NOT (g.rejected OR g.never) AND ${past('g.resolve_s')} IS NOT NULL,
           CASE WHEN NOT (g.rejected OR g.esc_first OR g.never) AND ${past('g.accept_s')} IS NOT NULL THEN g.responder END,
           CASE WHEN NOT (g.rejected OR g.never) AND g.u4 > 0.4 AND ${past('g.fin_s + 1800')} IS NOT NULL THEN CASE WHEN g.u5 < 0.85 THEN 5 WHEN g.u5 < 0.95 THEN 4 ELSE 2 END END,
-          '居民', 'bench-' || g.i
+          '居民', ${key} || g.i
         FROM bench_gen g ORDER BY g.reported_at`;
+      const [{ k }] = await tx<{ k: number }[]>`SELECT count(*)::int AS k FROM bench_gen`;
+      tickets += k;
       const [{ n }] = await tx<{ n: number }[]>`
         WITH e AS (
           INSERT INTO ticket_events (ticket_id, at, action, actor_label, actor_responder_id)
           SELECT t.id, x.at, x.action, 'bench', x.who
-          FROM bench_gen g JOIN tickets t ON t.street_office_id = ${streetOfficeId} AND t.idempotency_key = 'bench-' || g.i
+          FROM bench_gen g JOIN tickets t ON t.street_office_id = ${streetOfficeId} AND t.idempotency_key = ${key} || g.i
           CROSS JOIN LATERAL (VALUES
             ('report', ${at('g.entered_s')}, NULL::bigint),
             ('alert', CASE WHEN g.alerted AND NOT g.rejected THEN ${at('g.entered_s + 5')} END, NULL),
@@ -137,5 +145,5 @@ export async function generateHistory(sql: Sql, streetOfficeId: string, opts: { 
   }
   await sql`VACUUM ANALYZE tickets`;
   await sql`VACUUM ANALYZE ticket_events`;
-  return { tickets: opts.tickets, events, ms: Date.now() - t0, firstDay, lastDay: addDays(today, -1) };
+  return { tickets, events, ms: Date.now() - t0, firstDay, lastDay: opts.today ? today : addDays(today, -1) };
 }

@@ -22,7 +22,9 @@ export async function kpiBoard(q: Q, streetOfficeId: string, nowMs = Date.now())
   const since = startOfLocalDay(nowMs, offset);
   const today = await readSpan(q, {
     streetOfficeId, utcOffsetMin: offset, fromMs: since.getTime(), toMs: nowMs + 1, gridIds: null, dims: ['grid'],
-    now: new Date(nowMs), rollups: false, events: false,
+    // The board shows response percentiles only: the other three distributions were half its cost at a city's
+    // evening (~23,000 open tickets read raw: 0.7 → 0.35 s).
+    now: new Date(nowMs), rollups: false, events: false, hists: ['response'],
   });
   const grids = await q<{ id: string; community_id: string }[]>`SELECT id, community_id FROM grids WHERE street_office_id = ${streetOfficeId}`;
   const communityOf = new Map(grids.map((g) => [g.id, g.community_id]));

@@ -76,8 +76,8 @@ export function summedColumns(sql: Q, alias?: string): Fragment {
   return COUNTERS.map((k) => sql`coalesce(sum(${alias ? sql(`${alias}.${k}`) : sql(k)}::float8), 0) AS ${sql(k)}`).reduce((a, b) => sql`${a}, ${b}`);
 }
 
-/** (metric, value) pairs of a facts row, for the distributions behind percentiles. */
-export function histValuesSql(sql: Q, alias = 'f'): Fragment {
+/** (metric, value) pairs of a facts row, for the distributions behind percentiles (`metrics`: only these). */
+export function histValuesSql(sql: Q, alias = 'f', metrics: readonly HistMetric[] = HIST_METRICS): Fragment {
   const p = parts(sql, alias);
   const v: Record<HistMetric, Fragment> = {
     response: sql`CASE WHEN ${p.responded} THEN ${p.responseS} END`,
@@ -85,7 +85,7 @@ export function histValuesSql(sql: Q, alias = 'f'): Fragment {
     arrive: sql`CASE WHEN ${p.arrived} THEN ${p.arriveS} END`,
     resolution: sql`CASE WHEN ${p.resolved} THEN floor(${p.resolutionS} / ${sql.unsafe(String(HIST_UNIT_S.resolution))}.0)::bigint END`,
   };
-  const rows = HIST_METRICS.map((m) => sql`(${sql.unsafe(`'${m}'`)}, ${v[m]})`).reduce((a, b) => sql`${a}, ${b}`);
+  const rows = metrics.map((m) => sql`(${sql.unsafe(`'${m}'`)}, ${v[m]})`).reduce((a, b) => sql`${a}, ${b}`);
   return sql`(VALUES ${rows})`;
 }
 

@@ -29,6 +29,8 @@ export interface SpanInput {
   rollups: boolean;
   /** False: skip the ticket histories (counters that need them read 0); only for the wall's KPI board. */
   events?: boolean;
+  /** The distributions to read (default all); the wall's KPI board shows response percentiles only. */
+  hists?: readonly HistMetric[];
 }
 
 const COUNTER_LIST = COUNTERS.join(', ');
@@ -139,21 +141,23 @@ export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
       ${counterColumns(tx, now, 'f', w)} FROM f GROUP BY 2`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
   // One select per grain, not an OR of them: each is then an index-only scan of report_hist_read (migration 022)
   // instead of a bitmap scan visiting a heap page for every ~10 of a year's ~60,000 histogram rows.
+  const hists = s.hists ?? HIST_METRICS;
+  const only = hists.length < HIST_METRICS.length ? tx`AND metric = ANY(${hists as string[]})` : tx``;
   const histCells = tx`
-    SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND grain = 'd' AND period = ANY(${p.restDays}::date[])
+    SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND grain = 'd' AND period = ANY(${p.restDays}::date[]) ${only}
     UNION ALL
-    SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND grain = 'w' AND period = ANY(${p.weeks}::date[])
+    SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND grain = 'w' AND period = ANY(${p.weeks}::date[]) ${only}
     UNION ALL
-    SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND grain = 'm' AND period = ANY(${p.months}::date[])
+    SELECT metric, value, n FROM report_hist WHERE street_office_id = ${so} AND grain = 'm' AND period = ANY(${p.months}::date[]) ${only}
     UNION ALL
-    SELECT metric, value, -n FROM report_hist WHERE street_office_id = ${so} AND grain = 'd' AND period = ANY(${p.minusDays}::date[])`;
+    SELECT metric, value, -n FROM report_hist WHERE street_office_id = ${so} AND grain = 'd' AND period = ANY(${p.minusDays}::date[]) ${only}`;
   // Counters travel as one float8[] per row and each histogram as two int8[]: a year's result is ~10,000 rows, and
   // 25 columns a row cost more to send and parse than the query took.
   const rows = await tx<Array<{ kind: 'c' | 'h' | 'n'; dim: string; key: string | null; v: number[] | null; values: string[] | null; ns: string[] | null; live: number | null }>>`
     WITH f AS MATERIALIZED (SELECT x.*, ${s.now}::timestamptz AS now_ FROM (SELECT 1 AS w, f0.* FROM ${facts} f0 UNION ALL ${gone}) x),
     c AS (SELECT dim, key, ${summedColumns(tx)} FROM (${cellRows} UNION ALL ${rawRows}) x GROUP BY dim, key),
     h AS (SELECT metric, value, sum(n::float8)::bigint AS n FROM (${histCells} UNION ALL
-      SELECT v.metric, v.value, sum(f.w) FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value)
+      SELECT v.metric, v.value, sum(f.w) FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f', hists)} AS v(metric, value)
       WHERE v.value IS NOT NULL GROUP BY 1, 2) y GROUP BY 1, 2)
     SELECT 'c' AS kind, dim, key, ARRAY[${tx.unsafe(COUNTER_LIST)}]::float8[] AS v, NULL::int8[] AS values, NULL::int8[] AS ns, NULL::int AS live FROM c WHERE reported <> 0
     UNION ALL
