@@ -17,6 +17,8 @@ export const ADVISORY_LOCKS = {
   partitions: 727005,
   /** The report rollups' job: its own lock, so the SLA clock's job never waits behind a long rollup build. */
   reportRollups: 727006,
+  /** The wall's KPI board (server/metrics/board.ts), with the street office as the second key: one instance computes it. */
+  kpiBoard: 727007,
 } as const;
 
 export interface PeriodicJob { start(): void; stop(): Promise<void>; tick(): Promise<void> }

@@ -6,7 +6,7 @@ import type { Me, MapConfig } from '../../shared/api.ts';
 import { LIVE_STATUSES } from '../../shared/tickets.ts';
 import { categories } from '../catalog/routes.ts';
 import { communitiesOf, gridsOf } from '../grids/queries.ts';
-import { kpiBoard } from '../metrics/kpis.ts';
+import { freshKpiBoard } from '../metrics/board.ts';
 import { kpisFrom, zeroCounters } from '../../shared/metrics.ts';
 import { emptyHists } from '../reports/counters.ts';
 import { openOffersFor } from '../dispatch/offers.ts';
@@ -16,6 +16,16 @@ import { selectTickets, toTicketView } from '../tickets/views.ts';
 import { offersInScope, respondersInScope, ticketsInScope } from '../auth/scope-sql.ts';
 
 export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, me: Me | null): Promise<Snapshot> {
+  // The phone shows no KPI board (and gets no metrics:update): reading today's tickets of the whole street office
+  // for each of a city's 10,000 phones made a phone's connect cost the server ~4 times a screen's. A screen takes the
+  // shared board (server/metrics/board.ts) outside the transaction: it holds a connection of its own while computing.
+  const kpis = scope.kind === 'responder' ? Promise.resolve(emptyBoard())
+    : freshKpiBoard(sql, scope.streetOfficeId).then((b) => b.board);
+  const [snapshot, board] = await Promise.all([readSnapshot(sql, config, scope, me), kpis]);
+  return { ...snapshot, kpis: board };
+}
+
+async function readSnapshot(sql: Sql, config: Config, scope: LiveScope, me: Me | null): Promise<Omit<Snapshot, 'kpis'>> {
   return sql.begin('isolation level repeatable read read only', async (tx) => {
     const [{ seq }] = await tx<{ seq: string }[]>`SELECT coalesce(max(seq), 0)::text AS seq FROM changes`;
     const so = scope.streetOfficeId;
@@ -29,7 +39,7 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
 
     // Issued together: postgres.js pipelines them on the transaction's connection, so the database works on the
     // next query while this process parses the rows of the last (10,000 responders, thousands of tickets).
-    const [communities, grids, cats, tickets, responders, offers, ticker, kpis] = await Promise.all([
+    const [communities, grids, cats, tickets, responders, offers, ticker] = await Promise.all([
       communitiesOf(tx, so),
       // A phone shows no map of the street office: its own grids only (1,500 polygons were ~600 KB per connect).
       gridsOf(tx, so, scope.kind === 'responder' ? scope.gridIds : null),
@@ -38,9 +48,6 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
       selectResponders(tx, responderWhere),
       openOffersFor(tx, offerWhere),
       scope.kind === 'responder' ? [] : recentTicker(tx, so, gridScope),
-      // The phone shows no KPI board (and gets no metrics:update): reading today's tickets of the whole street office
-      // for each of a city's 10,000 phones made a phone's connect cost the server ~4 times a screen's.
-      scope.kind === 'responder' ? emptyBoard() : kpiBoard(tx, so),
     ]);
     const map: MapConfig = {
       tileUrl: config.tileUrl, tileCrs: config.tileCrs, tileAttribution: config.tileAttribution,
@@ -60,7 +67,6 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
       responders: responders.map(toResponderView),
       offers,
       ticker,
-      kpis,
     };
   });
 }

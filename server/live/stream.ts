@@ -5,13 +5,12 @@ import type { Change, LiveScope } from '../../shared/events.ts';
 import { CHANGES_CHANNEL } from './outbox.ts';
 import { liveRoom, officeBoardRooms, scopeOfRoom } from './rooms.ts';
 import { sees } from '../../shared/visibility.ts';
-import { kpiBoard } from '../metrics/kpis.ts';
+import { BOARD_CHANGE_KINDS, freshKpiBoard, KPI_MIN_INTERVAL_MS, nextComputeAtMs } from '../metrics/board.ts';
 
 interface Row { seq: string; street_office_id: string; grid_ids: string[]; responder_ids: string[]; payload: Omit<Change, 'seq'> }
 
 const BATCH = 500;
 const POLL_MS = 1000;
-const KPI_THROTTLE_MS = 1000;
 const READ_TIMEOUT_MS = 5000;
 
 export interface ChangeStream { start(): Promise<void>; stop(): Promise<void> }
@@ -25,6 +24,9 @@ export function createChangeStream({ sql, liveSql, io, log }: Deps, opts: { onTi
   let poll: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   const kpiTimers = new Map<string, NodeJS.Timeout>();
+  /** Per street office, when the board may next be computed (after the last one this instance saw). */
+  const kpiNextAt = new Map<string, number>();
+  const kpiChangedSeq = new Map<string, bigint>();
   // Screens' live rooms (a street office, a grid scope) are few and each may see any change; a phone's room sees only
   // what concerns its responder and is found by name. Scanning every room per delivery meant ~50,000 (four per
   // phone, plus its own) with 10,000 phones connected, several times a second: 5–6 ms each.
@@ -93,22 +95,30 @@ export function createChangeStream({ sql, liveSql, io, log }: Deps, opts: { onTi
       const ids = new Set(rows.flatMap((r) => { const c = r.payload as Change; return c.kind === 'ticket' ? [c.ticket.id] : []; }));
       if (ids.size) opts.onTickets([...ids]);
     }
-    const offices = new Set(rows.filter((r) => r.payload.kind === 'ticket' || r.payload.kind === 'sla').map((r) => r.street_office_id));
-    for (const so of offices) scheduleKpis(so);
+    const moved = new Map<string, bigint>();
+    for (const r of rows) if (BOARD_CHANGE_KINDS.includes(r.payload.kind)) moved.set(r.street_office_id, BigInt(r.seq));
+    for (const [so, seq] of moved) scheduleKpis(so, seq);
   }
 
-  /** KPI figures follow ticket changes, recomputed at most once a second per street office. */
-  function scheduleKpis(streetOfficeId: string) {
+  /**
+   * KPI figures follow ticket changes: a board computed after the change (by this instance or another), at most once
+   * a second per street office, less often when the board is costly (server/metrics/board.ts).
+   */
+  function scheduleKpis(streetOfficeId: string, seq: bigint) {
+    // The last change seen: a board computed before it (by another instance) is not taken.
+    kpiChangedSeq.set(streetOfficeId, seq);
     if (kpiTimers.has(streetOfficeId) || stopped) return;
+    const wait = Math.max(KPI_MIN_INTERVAL_MS, (kpiNextAt.get(streetOfficeId) ?? 0) - Date.now());
     kpiTimers.set(streetOfficeId, setTimeout(async () => {
       kpiTimers.delete(streetOfficeId);
       try {
-        const board = await kpiBoard(sql, streetOfficeId);
-        for (const room of officeBoardRooms(screenRooms.keys(), streetOfficeId)) io.local.to(room).emit('metrics:update', board);
+        const b = await freshKpiBoard(sql, streetOfficeId, { minSeq: kpiChangedSeq.get(streetOfficeId), maxAgeMs: Infinity });
+        kpiNextAt.set(streetOfficeId, nextComputeAtMs(b));
+        for (const room of officeBoardRooms(screenRooms.keys(), streetOfficeId)) io.local.to(room).emit('metrics:update', b.board);
       } catch (err) {
         log.warn({ err }, 'kpi refresh failed');
       }
-    }, KPI_THROTTLE_MS));
+    }, wait));
   }
 
   return {

@@ -2,10 +2,10 @@
 import type { Deps } from '../http/types.ts';
 import { STAFF_ROLES } from '../../shared/domain.ts';
 import { route, type Route } from '../http/routes.ts';
-import { kpiBoard } from './kpis.ts';
+import { freshKpiBoard } from './board.ts';
 
 export function metricRoutes({ sql }: Deps): Route[] {
   return [
-    route({ method: 'GET', path: '/api/metrics/today', allow: STAFF_ROLES, async handler(ctx, p) { ctx.body = await kpiBoard(sql, p.streetOfficeId); } }),
+    route({ method: 'GET', path: '/api/metrics/today', allow: STAFF_ROLES, async handler(ctx, p) { ctx.body = (await freshKpiBoard(sql, p.streetOfficeId)).board; } }),
   ];
 }
