@@ -69,13 +69,16 @@ K('while another instance computes it, its board is awaited, not computed a seco
     const marker = { ...(await kpiBoard(sql, so)), perCommunity: [] } as KpiBoard;
     marker.today = { ...marker.today, reported: 4242 };
     // The other instance holds the board's lock for 600 ms, then stores its board.
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => { locked = r; });
     const holding = other.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.kpiBoard}, ${so}::int)`;
+      locked();
       await new Promise((r) => setTimeout(r, 600));
       const [{ seq }] = await tx<{ seq: string }[]>`SELECT max(seq)::text AS seq FROM changes`;
       await tx`UPDATE kpi_boards SET board = ${tx.json(marker as never)}, seq = ${seq}, computed_at = now(), took_ms = 600 WHERE street_office_id = ${so}`;
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await isLocked;
     const got = await freshKpiBoard(sql, so);
     await holding;
     assert.is(got.board.today.reported, 4242, "the other instance's board");
