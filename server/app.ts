@@ -16,6 +16,7 @@ import { clientAddressMiddleware } from './http/client-address.ts';
 import { healthRoutes } from './http/health.ts';
 import { securityHeaders } from './http/headers.ts';
 import { createOpsMetrics, opsMetricsRoutes } from './http/ops-metrics.ts';
+import { watchLoopStalls } from './http/loop-stalls.ts';
 import { mountRoutes, type Route } from './http/routes.ts';
 import { serveClient } from './http/static.ts';
 import { authenticate } from './auth/middleware.ts';
@@ -124,6 +125,7 @@ export function createApp({ sql, liveSql = sql, config, log, databaseUrl = null,
   const rollups = createRollupJob(deps);
   attachLive(io, deps, ingest);
   let stopSweep = () => {};
+  let stopStallWatch = () => {};
 
   return {
     server, io, deps, routes, ingest,
@@ -133,6 +135,7 @@ export function createApp({ sql, liveSql = sql, config, log, databaseUrl = null,
       await stream.start();
       ingest.start();
       stopSweep = startBacklogSweep(io);
+      stopStallWatch = watchLoopStalls(log);
       jobs.start();
       rollups.start();
     },
@@ -144,6 +147,7 @@ export function createApp({ sql, liveSql = sql, config, log, databaseUrl = null,
     },
     async close() {
       stopSweep();
+      stopStallWatch();
       await jobs.stop();
       await rollups.stop();
       await ingest.stop();
