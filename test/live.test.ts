@@ -209,4 +209,13 @@ L('unknown events, missing acks, floods and oversized payloads get errors or a d
   assert.is((await s.api('GET', '/healthz')).status, 200, 'still alive');
 });
 
+L('screens connecting together share one snapshot, each with who it is: duty staff, a manager, a wall link', async ({ s }) => {
+  const [duty, manager] = await Promise.all([s.login('duty'), s.login('manager')]);
+  const socks = [s.socket({ cookie: duty }), s.socket({ cookie: manager }), s.socket({ displayToken: s.displayToken }), s.socket({ displayToken: s.displayToken })];
+  const snaps = (await Promise.all(socks.map((k) => waitFor<PackedSnapshot>(k, 'live:snapshot')))).map(decodeSnapshot);
+  assert.equal(snaps.map((x) => x.me?.username ?? null), ['duty', 'manager', null, null]);
+  assert.ok(snaps.every((x) => x.seq === snaps[0].seq && x.tickets.length === snaps[0].tickets.length), 'the same read');
+  for (const k of socks) k.close();
+});
+
 L.run();
