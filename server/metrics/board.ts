@@ -5,6 +5,7 @@
 // office at most, not per instance and per screen.
 import type { KpiBoard } from '../../shared/api.ts';
 import type { Change } from '../../shared/events.ts';
+import type postgres from 'postgres';
 import type { Sql } from '../db/connect.ts';
 import { ADVISORY_LOCKS } from '../db/locks.ts';
 import { kpiBoard, startOfLocalDay } from './kpis.ts';
@@ -28,7 +29,7 @@ export interface StoredBoard { board: KpiBoard; seq: bigint; computedAtMs: numbe
 export const nextComputeAtMs = (b: Pick<StoredBoard, 'computedAtMs' | 'tookMs'>) =>
   b.computedAtMs + Math.max(KPI_MIN_INTERVAL_MS, KPI_COST_FACTOR * b.tookMs);
 
-async function stored(sql: Sql, streetOfficeId: string): Promise<StoredBoard | null> {
+async function stored(sql: Sql | postgres.TransactionSql<Record<string, never>>, streetOfficeId: string): Promise<StoredBoard | null> {
   const [r] = await sql<{ board: KpiBoard; seq: string; computed_at: Date; took_ms: number; utc_offset_min: number }[]>`
     SELECT b.board, b.seq::text, b.computed_at, b.took_ms, so.utc_offset_min FROM kpi_boards b
     JOIN street_offices so ON so.id = b.street_office_id WHERE b.street_office_id = ${streetOfficeId}`;
@@ -54,12 +55,16 @@ export async function freshKpiBoard(sql: Sql, streetOfficeId: string, o: { minSe
   const minSeq = o.minSeq ?? (await lastBoardChange(sql, streetOfficeId));
   const maxAgeMs = o.maxAgeMs ?? BOARD_MAX_AGE_MS;
   const deadline = Date.now() + WAIT_FOR_OTHER_MS;
+  const fresh = (b: StoredBoard) => b.seq >= minSeq && Date.now() - b.computedAtMs <= maxAgeMs;
   for (;;) {
     const have = await stored(sql, streetOfficeId);
-    if (have && have.seq >= minSeq && Date.now() - have.computedAtMs <= maxAgeMs) return have;
+    if (have && fresh(have)) return have;
     const mine = await sql.begin(async (tx) => {
       const [{ ok }] = await tx<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(${ADVISORY_LOCKS.kpiBoard}, ${streetOfficeId}::int) AS ok`;
       if (!ok && Date.now() < deadline) return null;
+      // Another instance may have stored one between our read and our lock: look again under the lock.
+      const now = await stored(tx, streetOfficeId);
+      if (now && fresh(now)) return now;
       // The position first: every statement of the board after it sees at least the changes up to it.
       const [{ seq }] = await tx<{ seq: string }[]>`SELECT coalesce(max(seq), 0)::text AS seq FROM changes`;
       const at = Date.now();
