@@ -63,8 +63,8 @@ export async function freshKpiBoard(sql: Sql, streetOfficeId: string, o: { minSe
       const [{ ok }] = await tx<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(${ADVISORY_LOCKS.kpiBoard}, ${streetOfficeId}::int) AS ok`;
       if (!ok && Date.now() < deadline) return null;
       // Another instance may have stored one between our read and our lock: look again under the lock.
-      const now = await stored(tx, streetOfficeId);
-      if (now && fresh(now)) return now;
+      const meanwhile = await stored(tx, streetOfficeId);
+      if (meanwhile && fresh(meanwhile)) return meanwhile;
       // The position first: every statement of the board after it sees at least the changes up to it.
       const [{ seq }] = await tx<{ seq: string }[]>`SELECT coalesce(max(seq), 0)::text AS seq FROM changes`;
       const at = Date.now();
