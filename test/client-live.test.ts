@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ResponderView, TicketView, TickerEvent } from '../shared/api.ts';
 import type { Change, DeltaBatch, Snapshot } from '../shared/events.ts';
-import { applyPositions, applySnapshot, mergeTicker, newSyncState, receiveDelta, replayHeld, type LiveTables } from '../client/live/reducer.ts';
+import { abandonResync, applyPositions, applySnapshot, mergeTicker, newSyncState, receiveDelta, reconnected, replayHeld, type LiveTables } from '../client/live/reducer.ts';
 import { bestOffset, pingSample, snapshotSample } from '../client/live/clock.ts';
 import { displayCrs, displayLatLng } from '../client/map/project.ts';
 import { closestToBreach, communityRows, liveCounts, openCountByGrid, responderCounts, runningClock, ticketLook } from '../client/live/derive.ts';
@@ -129,6 +129,28 @@ test('a hole that remains after the resync asks again', () => {
   replayHeld(tb, sync);
   assert.ok(sync.resyncing, 'still behind: another resync is needed');
   assert.is(sync.held.length, 1);
+});
+
+test('after a reconnect, a change that beats the older snapshot to the client is not wiped by it', () => {
+  // A phone back from a tunnel: its room is new on the server, so the first batch carries the instance's start cursor
+  // as `prev` (no gap to see), and the snapshot read began just before the offer was committed.
+  const tb = tables(), sync = newSyncState();
+  applySnapshot(tb, sync, snapshot('10'));
+  reconnected(sync);
+  const offer = { id: 'o7', ticketId: '1', responderId: 'r1', responderName: '王伟', status: 'offered' as const, offeredAt: iso(T0), expiresAt: iso(T0 + 120e3), answeredAt: null };
+  assert.equal(receiveDelta(tb, sync, batch('0', '12', [{ seq: '12', kind: 'offer', offer }])).kind, 'held');
+  applySnapshot(tb, sync, snapshot('11'));
+  assert.equal(replayHeld(tb, sync).map((c) => c.seq), ['12']);
+  assert.is(tb.offers.get('o7')?.status, 'offered', 'the offer is still on the phone');
+  assert.is(sync.cursor, 12n);
+  // A resync that timed out meanwhile does not throw away what waits for the snapshot.
+  reconnected(sync);
+  receiveDelta(tb, sync, batch('0', '14', [tc('14', ticket('14'))]));
+  abandonResync(sync);
+  applySnapshot(tb, sync, snapshot('13'));
+  replayHeld(tb, sync);
+  assert.ok(tb.tickets.has('14'));
+  assert.equal(receiveDelta(tb, sync, batch('14', '15', [tc('15', ticket('15'))])).kind, 'applied', 'live again once the snapshot is in');
 });
 
 test('positions: latest timestamp wins, unknown responders are ignored', () => {

@@ -21,6 +21,12 @@ export interface SyncState {
   cursor: bigint | null;
   /** True while a resync request is in flight; deltas are held back meanwhile. */
   resyncing: boolean;
+  /**
+   * True from each (re)connection until its snapshot: deltas are held back meanwhile. The server's read may have begun
+   * before a change that reaches us first (a new room's first batch carries no usable `prev`), and applying the
+   * change before that older snapshot would let the snapshot wipe it with nothing left to replay.
+   */
+  awaitingSnapshot: boolean;
   held: DeltaBatch[];
 }
 
@@ -38,7 +44,7 @@ export interface SnapshotMeta {
 export const TICKER_MAX = 50;
 
 export function newSyncState(): SyncState {
-  return { cursor: null, resyncing: false, held: [] };
+  return { cursor: null, resyncing: false, awaitingSnapshot: true, held: [] };
 }
 
 export function isLiveTicket(t: TicketView): boolean {
@@ -57,6 +63,7 @@ export function applySnapshot(tables: LiveTables, sync: SyncState, snap: Snapsho
   tables.sla.clear();
   sync.cursor = BigInt(snap.seq);
   sync.resyncing = false;
+  sync.awaitingSnapshot = false;
   // Held batches older than the snapshot are already in it; newer ones are replayed by the caller.
   return {
     scope: snap.scope, streetOffice: snap.streetOffice, map: snap.map, communities: snap.communities,
@@ -76,7 +83,7 @@ export type DeltaOutcome =
  * while it is still on its way, and dropping them would cost a resync (a second full snapshot) right after loading.
  */
 export function receiveDelta(tables: LiveTables, sync: SyncState, batch: DeltaBatch): DeltaOutcome {
-  if (sync.cursor === null || sync.resyncing) { sync.held.push(batch); return { kind: 'held' }; }
+  if (sync.cursor === null || sync.resyncing || sync.awaitingSnapshot) { sync.held.push(batch); return { kind: 'held' }; }
   if (BigInt(batch.prev) > sync.cursor) {
     sync.resyncing = true;
     sync.held.push(batch);
@@ -114,10 +121,15 @@ export function replayHeld(tables: LiveTables, sync: SyncState): Change[] {
   return applied;
 }
 
-/** The resync request failed: stop holding so the next batch can trigger another try. */
+/** A new connection: its snapshot is on the way, and what arrives before it waits for it (see `awaitingSnapshot`). */
+export function reconnected(sync: SyncState): void {
+  sync.awaitingSnapshot = true;
+}
+
+/** The resync request failed: stop holding so the next batch can trigger another try (unless a snapshot is due anyway). */
 export function abandonResync(sync: SyncState): void {
   sync.resyncing = false;
-  sync.held = [];
+  if (!sync.awaitingSnapshot) sync.held = [];
 }
 
 export function applyChange(tables: LiveTables, change: Change): void {

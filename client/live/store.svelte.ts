@@ -5,7 +5,7 @@ import type { SlaState } from '../../shared/sla.ts';
 import { addSample, bestOffset, type ClockSample } from './clock.ts';
 import { LiveTable } from './table.svelte.ts';
 import {
-  abandonResync, applyPositions, applySnapshot, mergeTicker, newSyncState, receiveDelta, replayHeld, tickerEvents,
+  abandonResync, applyPositions, applySnapshot, mergeTicker, newSyncState, receiveDelta, reconnected, replayHeld, tickerEvents,
   type DeltaOutcome, type LiveTables, type SnapshotMeta,
 } from './reducer.ts';
 
@@ -136,9 +136,11 @@ export class LiveStore implements LiveTables {
     return () => this.positionListeners.delete(fn);
   }
 
+  /** Each (re)connection: its snapshot is on the way, and changes that come first wait for it. */
   connected(): void {
     this.disconnectedAt = null;
     this.problem = null;
+    reconnected(this.sync);
   }
 
   disconnected(final: boolean, problem: Problem = null): void {
