@@ -305,15 +305,13 @@ export async function rawBroadcastPhase(p: Pick<Procs, 'dashboards'>, o: { dashb
  * rate first, then higher ones until it stops keeping up) this is what no Socket.IO server could beat with these
  * clients sharing these cores: the latency floor, and the pipeline's own throughput limit.
  */
-export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders'>, o: { dashboards: number; phones: Array<{ token: string; lat: number; lng: number }>; rates: number[]; mainRate: number; jitter?: number | null; warmupS: number; windowS: number; log: (m: string) => void }) {
+export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders'>, o: { dashboards: number; phones: Array<{ token: string; lat: number; lng: number }>; rates: number[]; mainRate: number; jitter?: number | null; warmupS: number; windowS: number; log: (m: string) => void; store?: { url: string; ids: string[] } }) {
   const w = spawnWorker(path.join(here, 'workers/raw-broadcast.ts'), {}, serverNodeFlags());
   try {
     const url = `http://127.0.0.1:${await w.call<number>('listen')}`;
     await p.dashboards.connect(url, null, o.dashboards, 20);
     await p.responders.connect(url, o.phones, 25);
-    await w.call('pipeline', { on: true });
-    const steps = [];
-    for (const rate of o.rates) {
+    const measure = async (rate: number, label: string) => {
       await p.responders.rate(rate, o.jitter ?? undefined);
       await sleep(o.warmupS * 1000);
       await Promise.all([p.responders.record(), p.dashboards.record()]);
@@ -331,17 +329,31 @@ export async function rawPipelinePhase(p: Pick<Procs, 'dashboards' | 'responders
         // The same test as the real server's: took in what was offered, delivered it, no queue growing.
         sustained: acked >= 0.95 * offered && delivered >= 0.9 * acked && (dash.latency.percentile(99) ?? Infinity) <= 1000,
       };
+      o.log(`  ${label} ${rate}/s → ${step.delivered_per_dashboard_per_s}/s per dashboard, p50 ${step.p50_ms} ms, p99 ${step.p99_ms} ms, server CPU ${step.server_cpu_pct}%, machine ${step.machine_cpu_pct}%${step.sustained ? '' : ' (not sustained)'}`);
+      return step;
+    };
+    await w.call('pipeline', { on: true });
+    const steps = [];
+    for (const rate of o.rates) {
+      const step = await measure(rate, 'raw pipeline');
       steps.push(step);
-      o.log(`  raw pipeline ${rate}/s → ${step.delivered_per_dashboard_per_s}/s per dashboard, p50 ${step.p50_ms} ms, p99 ${step.p99_ms} ms, server CPU ${step.server_cpu_pct}%, machine ${step.machine_cpu_pct}%${step.sustained ? '' : ' (not sustained)'}`);
       // Past its limit, higher rates only queue up; below the main rate it still has to measure the main rate.
       if (!step.sustained && rate >= o.mainRate) break;
+    }
+    // The same pipeline writing each beat with the real server's statement first: what the database alone adds.
+    let withStatement = null;
+    if (o.store) {
+      await p.responders.rate(0);
+      await sleep(1000);
+      await w.call('pipeline', { on: true, store: o.store });
+      withStatement = await measure(o.mainRate, 'raw pipeline + position statement');
     }
     await p.responders.rate(0);
     await w.call('pipeline', { on: false });
     await Promise.all([p.responders.close(), p.dashboards.close()]);
     const best = steps.filter((x) => x.sustained).reduce((m, x) => Math.max(m, x.delivered_per_dashboard_per_s ?? 0), 0);
     // Every step kept up: the limit lies above the highest rate tried (the phones' 20/s each capped the steps).
-    return { at_main_rate: steps.find((x) => x.rate === o.mainRate) ?? null, raw_pipeline_updates_per_s: best, limit_above_steps: steps.every((x) => x.sustained), within_targets_per_s: withinTargets(steps), steps };
+    return { at_main_rate: steps.find((x) => x.rate === o.mainRate) ?? null, with_statement: withStatement, raw_pipeline_updates_per_s: best, limit_above_steps: steps.every((x) => x.sustained), within_targets_per_s: withinTargets(steps), steps };
   } finally {
     await w.stop();
   }

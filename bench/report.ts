@@ -92,6 +92,7 @@ export function printTable(o: Out) {
     ['raw_batched_insert_rows_per_s (1,000/tx)', o.raw_batched_insert_rows_per_s],
     ['raw_broadcast_updates_per_s (per dashboard)', o.raw_broadcast_updates_per_s],
     ['raw pipeline (no DB) p50 / p99 ms at this rate', `${fmt(o.raw_pipeline_p50_ms)} / ${fmt(o.raw_pipeline_p99_ms)}`],
+    ...(o.raw_pipeline?.with_statement ? [['raw pipeline + the position statement p50 / p99 ms; its server CPU %, machine %', `${fmt(o.raw_pipeline.with_statement.p50_ms)} / ${fmt(o.raw_pipeline.with_statement.p99_ms)}; ${fmt(o.raw_pipeline.with_statement.server_cpu_pct)}, ${fmt(o.raw_pipeline.with_statement.machine_cpu_pct)}`] as [string, string]] : []),
     ['raw pipeline (no DB) limit /s, server CPU % at this rate', `${o.raw_pipeline?.limit_above_steps ? '≥ ' : ''}${fmt(o.raw_pipeline_updates_per_s)}, ${fmt(o.raw_pipeline?.at_main_rate?.server_cpu_pct)}`],
     ['capacity curve (rate: p50/p99 ms) ours', (o.capacity_steps ?? []).map((x: any) => `${x.rate}: ${fmt(x.p50_ms)}/${fmt(x.p99_ms)}${x.within_targets ? '' : ' ✗'}`).join(', ') || '–'],
     ['capacity curve (rate: p50/p99 ms) raw pipeline', (o.raw_pipeline?.steps ?? []).map((x: any) => `${x.rate}: ${fmt(x.p50_ms)}/${fmt(x.p99_ms)}`).join(', ') || '–'],

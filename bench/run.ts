@@ -42,6 +42,9 @@ const { values: a } = parseArgs({
     'phones-ignore-offers': { type: 'boolean', default: false },
     // The raw broadcast limit takes ~50 s: leave it out of an A/B series.
     'skip-raw-broadcast': { type: 'boolean', default: false },
+    // After the raw pipeline, the same pipeline writing each beat with the real server's position statement first:
+    // the floor of any server that acks only what is committed, on these cores (~30 s more).
+    'raw-with-statement': { type: 'boolean', default: false },
     // Reads the server's /metrics every N seconds during the main positions window, as Prometheus does in production.
     'scrape-every': { type: 'string' },
     // Server instances sharing the database (cluster adapter); clients are spread over them.
@@ -229,7 +232,8 @@ async function main() {
       // Above 20 reports/s per phone the generator itself is the limit: rates stop there.
       const rates = [...new Set([opt.rate, ...steps])].filter((r) => r <= opt.responders * 20).sort((x, y) => x - y);
       log(`raw pipeline: phones → plain Socket.IO (no database) → ${opt.dashboards} dashboards at ${rates.join(', ')}/s`);
-      const pipe = await rawPipelinePhase({ dashboards, responders }, { dashboards: opt.dashboards, phones: seed.responders.slice(0, opt.responders), rates, mainRate: opt.rate, jitter: opt.jitter, warmupS: opt.quick ? 1 : opt.jitter != null ? 5 : 3, windowS: Math.min(opt.windowS, opt.jitter != null ? 20 : 10), log });
+      const pipe = await rawPipelinePhase({ dashboards, responders }, { dashboards: opt.dashboards, phones: seed.responders.slice(0, opt.responders), rates, mainRate: opt.rate, jitter: opt.jitter, warmupS: opt.quick ? 1 : opt.jitter != null ? 5 : 3, windowS: Math.min(opt.windowS, opt.jitter != null ? 20 : 10), log,
+        store: a['raw-with-statement'] ? { url: db.url, ids: seed.responders.slice(0, opt.responders).map((r) => r.id) } : undefined });
       out.raw_pipeline = pipe;
       out.raw_pipeline_updates_per_s = pipe.raw_pipeline_updates_per_s;
       out.raw_pipeline_p50_ms = pipe.at_main_rate?.p50_ms ?? null;
