@@ -177,6 +177,8 @@ export async function positionsPhase(sql: Sql, p: Procs, o: { rate: number; jitt
     server_rss_mb: { start: round(rss[0]?.[1] ?? null, 0), end: round(rss.at(-1)?.[1] ?? null, 0), max: round(Math.max(...rss.map(([, y]) => y)), 0), slope_mb_per_min: round(slope, 2) },
     dashboards_connected: dash.connected, dashboard_disconnects: dash.disconnects, delta_gaps: dash.gaps, responder_disconnects: resp.disconnects,
     generators_loop_max_ms: { phones: resp.loopMaxMs, screens: dash.loopMaxMs },
+    // What one screen received, by event, per second of the window: the raw pipeline sends positions:batch only.
+    screen_traffic_per_s: Object.fromEntries(Object.entries(dash.traffic).map(([e, t]) => [e, { messages: round(t.n / (dash.ms / 1000), 1), kb: round(t.bytes / 1024 / (dash.ms / 1000), 1) }])),
     offers_in_window: { made: offers.made, expired: offers.expired, ...resp.answers },
     // The seconds of the window (from its start) that held the most points over 250 ms: one stall or a spread tail.
     slow_seconds: dash.seconds.map(([n, slow, max], sec) => ({ sec, points: n, over_250_ms: slow, max_ms: max }))

@@ -77,6 +77,7 @@ export function printTable(o: Out) {
     ['server event-loop delay p50 / p99 / max ms; GC ms per s', `${fmt(o.event_loop_delay_p50_ms)} / ${fmt(o.event_loop_delay_p99_ms)} / ${fmt(o.event_loop_delay_max_ms)}; ${fmt(o.gc_ms_per_s)}`],
     ['capacity within latency targets /s (--steps)', o.positions_capacity_per_s],
     ['position → dashboard p50 / p99 / max ms', `${fmt(o.position_to_dashboard_p50_ms)} / ${fmt(o.position_to_dashboard_p99_ms)} / ${fmt(o.position_to_dashboard_max_ms)}`],
+    ['one screen received per s, by event: messages, KB', Object.entries(o.screen_traffic_per_s ?? {}).map(([e, t]: [string, any]) => `${e} ${t.messages}, ${t.kb}`).join('; ') || '–'],
     ['position ack p50 / p99 ms', `${fmt(o.ack_p50_ms)} / ${fmt(o.ack_p99_ms)}`],
     ['ticket 201 → every dashboard p50 / p99 ms', `${fmt(o.ticket_to_dashboard_p50_ms)} / ${fmt(o.ticket_to_dashboard_p99_ms)}`],
     ['ticket POST sent → every dashboard p50 / p99 ms', `${fmt(o.tickets?.ticket_post_to_dashboard_p50_ms)} / ${fmt(o.tickets?.ticket_post_to_dashboard_p99_ms)}`],

@@ -15,6 +15,8 @@ export interface DashReport {
   seconds: Array<[number, number, number]>;
   /** The worker's longest event-loop delay in the window (ms). */
   loopMaxMs: number;
+  /** Its first screen's messages and bytes by event in the window. */
+  traffic: Record<string, { n: number; bytes: number }>;
 }
 export interface RespReport { ms: number; sent: number; ok: number; errors: Record<string, number>; inflight: number; disconnects: number; ackLatency: HistJson; connected: number; loopMaxMs: number; answers: { accepted: number; declined: number; refused: number } }
 
@@ -54,6 +56,7 @@ export class Dashboards {
       ms: Math.max(...rs.map((r) => r.ms)), perDashboard: rs.flatMap((r) => r.perDashboard), latency, tickets, seconds, loopMaxMs: rs.map((r) => Math.round(r.loopMaxMs)),
       gaps: rs.reduce((s, r) => s + r.gaps, 0), disconnects: rs.reduce((s, r) => s + r.disconnects, 0),
       reconnectSnapshots: rs.reduce((s, r) => s + r.reconnectSnapshots, 0), connected: rs.reduce((s, r) => s + r.connected, 0),
+      traffic: rs[0]?.traffic ?? {},
     };
   }
   close() { return Promise.all(this.workers.map((w) => w.call('close'))); }

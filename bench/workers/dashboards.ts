@@ -23,8 +23,18 @@ let recordSince = Date.now();
 /** Per second of the window (by arrival): points, points over SLOW_MS, the slowest — where in time the tail sits. */
 const SLOW_MS = 250;
 let seconds: Array<[number, number, number]> = [];
+/** One screen's traffic by event (its first dashboard only): messages and bytes, to set beside the raw pipeline's. */
+let traffic: Record<string, { n: number; bytes: number }> = {};
+const sizeOf = (v: unknown): number => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? v.byteLength : JSON.stringify(v)?.length ?? 0);
 
 function attach(d: Dash) {
+  if (dashes.length === 0) {
+    d.socket.onAny((event: string, ...args: unknown[]) => {
+      const t = (traffic[event] ??= { n: 0, bytes: 0 });
+      t.n++;
+      t.bytes += args.reduce<number>((sum, a) => sum + sizeOf(a), 0);
+    });
+  }
   d.socket.on('positions:batch', (packed) => {
     const now = Date.now();
     // Unpacked in full, as a screen does.
@@ -98,6 +108,7 @@ serve({
     gaps = 0; disconnects = 0; reconnectSnapshots = 0;
     for (const d of dashes) d.received = 0;
     seconds = [];
+    traffic = {};
     recordSince = Date.now();
     return true;
   },
@@ -106,7 +117,7 @@ serve({
       ms: Date.now() - recordSince, perDashboard: dashes.map((d) => d.received), latency: lat.toJSON(),
       tickets: [...tickets].map(([id, t]) => [id, t.n, t.last]), gaps, disconnects, reconnectSnapshots,
       seconds: Array.from(seconds, (r) => r ?? [0, 0, 0]), loopMaxMs: loopDelay.max / 1e6,
-      connected: dashes.filter((d) => d.socket.connected).length,
+      connected: dashes.filter((d) => d.socket.connected).length, traffic,
     };
   },
   close() {
