@@ -163,6 +163,11 @@ export interface KpiBoard {
   perCommunity: CommunityKpis[];
 }
 
+/** A community's figures as the wall's table shows them (its open and late counts it takes from the live tickets). */
+export interface WallCommunityKpis { communityId: string; onTimeResponseRate: number | null; closureRate: number | null }
+/** What a live screen gets of the board (its snapshot and every metrics:update): made by wallKpiBoard. */
+export interface WallKpiBoard { since: string; today: Kpis; perCommunity: WallCommunityKpis[] }
+
 export interface CandidateView {
   responder: ResponderView;
   distanceM: number | null;

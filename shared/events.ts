@@ -1,5 +1,5 @@
 // The Socket.IO contract: event names and payloads, imported by server, clients, tests and the bench.
-import type { CategoryView, CommunityView, GridView, KpiBoard, MapConfig, OfferView, ResponderView, TicketView, TickerEvent, Me } from './api.ts';
+import type { CategoryView, CommunityView, GridView, MapConfig, OfferView, ResponderView, TicketView, TickerEvent, Me, WallKpiBoard } from './api.ts';
 import type { Ack } from './errors.ts';
 import type { z } from 'zod';
 import { ROLES, type Role } from './domain.ts';
@@ -36,7 +36,7 @@ export interface Snapshot {
   responders: ResponderView[];
   offers: OfferView[];
   ticker: TickerEvent[];
-  kpis: KpiBoard;
+  kpis: WallKpiBoard;
 }
 
 export type Change =
@@ -62,7 +62,7 @@ export interface ServerToClientEvents {
   'live:snapshot': (snapshot: PackedSnapshot) => void;
   'live:delta': (batch: DeltaBatch) => void;
   'positions:batch': (packed: PackedPositions) => void;
-  'metrics:update': (kpis: KpiBoard) => void;
+  'metrics:update': (kpis: WallKpiBoard) => void;
   'session:ended': (info: { reason: string }) => void;
 }
 

@@ -1,6 +1,7 @@
 // Metric definitions, once: the counters SQL computes from each ticket's history (server/reports/counters.ts builds
 // one expression per counter), the figures made from them with their exact wording, percentiles, Wilson intervals.
 // The wall's KPI board, the reports page, its exports and the README all read these.
+import type { KpiBoard, WallKpiBoard } from './api.ts';
 
 /**
  * Counters over the tickets reported in a period (a ticket belongs to the period its `reported_at` falls in), judged
@@ -228,3 +229,16 @@ export function kpisFrom(c: Counters, h: Histograms): Kpis {
     rated: c.rated, reworkRate: f.reworkRate, escalations: c.escalated,
   };
 }
+
+/**
+ * The board as live screens get it: the day's figures in full, and per community only the two rates the wall's table
+ * shows. The full board (GET /api/metrics/today) was ~35 KB for a city's 100 communities, pushed to every screen
+ * about once a second: as many bytes as all the positions the screen got in that second.
+ */
+export function wallKpiBoard(b: KpiBoard): WallKpiBoard {
+  return {
+    since: b.since, today: b.today,
+    perCommunity: b.perCommunity.map((c) => ({ communityId: c.communityId, onTimeResponseRate: c.kpis.onTimeResponseRate, closureRate: c.kpis.closureRate })),
+  };
+}
+

@@ -11,7 +11,7 @@ import { publish } from '../server/live/outbox.ts';
 import { ADVISORY_LOCKS } from '../server/db/locks.ts';
 import { freshKpiBoard, KPI_COST_FACTOR, KPI_MIN_INTERVAL_MS, nextComputeAtMs } from '../server/metrics/board.ts';
 import { kpiBoard } from '../server/metrics/kpis.ts';
-import type { KpiBoard } from '../shared/api.ts';
+import type { KpiBoard, WallKpiBoard } from '../shared/api.ts';
 import { serverOn, waitFor, type TestServer } from './helpers/server.ts';
 import { decodeSnapshot, type PackedSnapshot } from '../shared/snapshot-codec.ts';
 
@@ -113,6 +113,27 @@ K('a ticket reported through one instance shows on the board of a screen connect
   } finally {
     await a.close();
     await b.close();
+  }
+});
+
+K("a screen gets the board's day figures in full and, per community, the two rates the wall's table shows", async ({ sql, url, so, g }) => {
+  const s: TestServer = await serverOn({ url, sql });
+  try {
+    const wall = s.socket({ displayToken: s.displayToken });
+    const { kpis } = decodeSnapshot(await waitFor<PackedSnapshot>(wall, 'live:snapshot'));
+    const updated = waitFor<WallKpiBoard>(wall, 'metrics:update', (m) => m.today.reported === kpis.today.reported + 1, 5000);
+    await report(sql, so, g, '井盖松了');
+    const pushed = await updated;
+    const full = (await freshKpiBoard(sql, so)).board;
+    for (const board of [kpis, pushed]) {
+      assert.ok(board.perCommunity.length > 0);
+      for (const c of board.perCommunity) assert.equal(Object.keys(c).sort(), ['closureRate', 'communityId', 'onTimeResponseRate']);
+    }
+    assert.equal(pushed.today, full.today);
+    assert.equal(pushed.perCommunity, full.perCommunity.map((c) => ({ communityId: c.communityId, onTimeResponseRate: c.kpis.onTimeResponseRate, closureRate: c.kpis.closureRate })));
+    assert.ok(JSON.stringify(pushed).length < JSON.stringify(full).length / 2, "the screen's copy is the smaller part of the board");
+  } finally {
+    await s.close();
   }
 });
 

@@ -1,6 +1,5 @@
 // Pure views derived from live tickets and responders: counts, the closest-to-breach list, per-community rows.
-import type { CommunityView, KpiBoard, ResponderView, TicketView } from '../../shared/api.ts';
-import type { Kpis } from '../../shared/metrics.ts';
+import type { CommunityView, ResponderView, TicketView, WallCommunityKpis, WallKpiBoard } from '../../shared/api.ts';
 import { isAwaitingResponse, slaStateAt, type SlaState } from '../../shared/sla.ts';
 import { OPEN_STATUSES } from '../../shared/tickets.ts';
 
@@ -87,11 +86,11 @@ export interface CommunityRow {
   community: CommunityView;
   open: number;
   breached: number;
-  kpis: Kpis | null;
+  kpis: WallCommunityKpis | null;
 }
 
 /** One row per community: live counts from tickets, today's rates from the KPI board; busiest first. */
-export function communityRows(communities: readonly CommunityView[], tickets: Iterable<TicketView>, board: KpiBoard | null, nowMs: number): CommunityRow[] {
+export function communityRows(communities: readonly CommunityView[], tickets: Iterable<TicketView>, board: WallKpiBoard | null, nowMs: number): CommunityRow[] {
   const byId = new Map<string, CommunityRow>();
   for (const c of communities) byId.set(c.id, { community: c, open: 0, breached: 0, kpis: null });
   for (const t of tickets) {
@@ -102,7 +101,7 @@ export function communityRows(communities: readonly CommunityView[], tickets: It
   }
   for (const k of board?.perCommunity ?? []) {
     const row = byId.get(k.communityId);
-    if (row) row.kpis = k.kpis;
+    if (row) row.kpis = k;
   }
   return [...byId.values()].sort((a, b) => b.breached - a.breached || b.open - a.open || a.community.name.localeCompare(b.community.name, 'zh'));
 }

@@ -1,5 +1,5 @@
 // Pure snapshot/delta/position logic of the live store: works on plain Maps, so the store's live tables or a test Map both fit.
-import type { CategoryView, CommunityView, GridView, KpiBoard, MapConfig, OfferView, ResponderView, TicketView, TickerEvent } from '../../shared/api.ts';
+import type { CategoryView, CommunityView, GridView, WallKpiBoard, MapConfig, OfferView, ResponderView, TicketView, TickerEvent } from '../../shared/api.ts';
 import type { Change, DeltaBatch, LiveScope, PositionsBatch, PositionTuple, Snapshot } from '../../shared/events.ts';
 import type { SlaState } from '../../shared/sla.ts';
 import { LIVE_STATUSES } from '../../shared/tickets.ts';
@@ -38,7 +38,7 @@ export interface SnapshotMeta {
   communities: CommunityView[];
   grids: GridView[];
   categories: CategoryView[];
-  kpis: KpiBoard;
+  kpis: WallKpiBoard;
 }
 
 export const TICKER_MAX = 50;

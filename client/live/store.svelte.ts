@@ -1,5 +1,5 @@
 // The live store as runes: keyed live tables for tickets/responders/offers, raw state for the rest, server time.
-import type { CategoryView, KpiBoard, Me, OfferView, ResponderView, TicketView, TickerEvent } from '../../shared/api.ts';
+import type { CategoryView, WallKpiBoard, Me, OfferView, ResponderView, TicketView, TickerEvent } from '../../shared/api.ts';
 import type { Change, DeltaBatch, PositionsBatch, PositionTuple, Snapshot } from '../../shared/events.ts';
 import type { SlaState } from '../../shared/sla.ts';
 import { addSample, bestOffset, type ClockSample } from './clock.ts';
@@ -26,7 +26,7 @@ export class LiveStore implements LiveTables {
 
   meta = $state.raw<SnapshotMeta | null>(null);
   me = $state.raw<Me | null>(null);
-  kpis = $state.raw<KpiBoard | null>(null);
+  kpis = $state.raw<WallKpiBoard | null>(null);
   ticker = $state.raw<TickerEvent[]>([]);
   categories = $derived(new Map<string, CategoryView>((this.meta?.categories ?? []).map((c) => [c.code, c])));
   /** Bumped on every snapshot so layers know the whole picture was replaced. */
@@ -125,7 +125,7 @@ export class LiveStore implements LiveTables {
     if (timings.length > TIMING_SAMPLES) timings.splice(0, timings.length - TIMING_SAMPLES);
   }
 
-  receiveKpis(kpis: KpiBoard): void {
+  receiveKpis(kpis: WallKpiBoard): void {
     this.kpis = kpis;
     this.markData();
   }

@@ -7,7 +7,7 @@ import { LIVE_STATUSES } from '../../shared/tickets.ts';
 import { categories } from '../catalog/routes.ts';
 import { communitiesOf, gridsOf } from '../grids/queries.ts';
 import { freshKpiBoard } from '../metrics/board.ts';
-import { kpisFrom, zeroCounters } from '../../shared/metrics.ts';
+import { kpisFrom, wallKpiBoard, zeroCounters } from '../../shared/metrics.ts';
 import { emptyHists } from '../reports/counters.ts';
 import { openOffersFor } from '../dispatch/offers.ts';
 import { selectResponders, toResponderView } from '../responders/views.ts';
@@ -20,7 +20,7 @@ export async function buildSnapshot(sql: Sql, config: Config, scope: LiveScope, 
   // for each of a city's 10,000 phones made a phone's connect cost the server ~4 times a screen's. A screen takes the
   // shared board (server/metrics/board.ts) outside the transaction: it holds a connection of its own while computing.
   const kpis = scope.kind === 'responder' ? Promise.resolve(emptyBoard())
-    : freshKpiBoard(sql, scope.streetOfficeId).then((b) => b.board);
+    : freshKpiBoard(sql, scope.streetOfficeId).then((b) => wallKpiBoard(b.board));
   const [snapshot, board] = await Promise.all([readSnapshot(sql, config, scope, me), kpis]);
   return { ...snapshot, kpis: board };
 }

@@ -6,6 +6,7 @@ import { CHANGES_CHANNEL } from './outbox.ts';
 import { liveRoom, officeBoardRooms, scopeOfRoom } from './rooms.ts';
 import { sees } from '../../shared/visibility.ts';
 import { BOARD_CHANGE_KINDS, freshKpiBoard, KPI_MIN_INTERVAL_MS, nextComputeAtMs } from '../metrics/board.ts';
+import { wallKpiBoard } from '../../shared/metrics.ts';
 
 interface Row { seq: string; street_office_id: string; grid_ids: string[]; responder_ids: string[]; payload: Omit<Change, 'seq'> }
 
@@ -114,7 +115,8 @@ export function createChangeStream({ sql, liveSql, io, log }: Deps, opts: { onTi
       try {
         const b = await freshKpiBoard(sql, streetOfficeId, { minSeq: kpiChangedSeq.get(streetOfficeId), maxAgeMs: Infinity });
         kpiNextAt.set(streetOfficeId, nextComputeAtMs(b));
-        for (const room of officeBoardRooms(screenRooms.keys(), streetOfficeId)) io.local.to(room).emit('metrics:update', b.board);
+        const wall = wallKpiBoard(b.board);
+        for (const room of officeBoardRooms(screenRooms.keys(), streetOfficeId)) io.local.to(room).emit('metrics:update', wall);
       } catch (err) {
         log.warn({ err }, 'kpi refresh failed');
       }
