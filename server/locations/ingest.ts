@@ -8,6 +8,7 @@ import { POSITION_MAX_AGE_S, POSITION_MAX_FUTURE_S, type PositionReport } from '
 import { encodePositions } from '../../shared/positions.ts';
 import { positionsGridRoom, positionsOfficeRoom } from '../live/rooms.ts';
 import { slowReaders } from '../live/backpressure.ts';
+import { emitInOneWrite } from '../live/one-write.ts';
 
 /** receivedAt: this server's clock (epoch ms) when the point came in; `at` is the phone's. */
 interface Point { responderId: string; lat: number; lng: number; accuracy: number; at: number; receivedAt: number; ack?: (res: Ack<{ accepted: true }>) => void }
@@ -127,9 +128,8 @@ export function createPositionIngest({ liveSql, io, log, clustered, metrics }: D
   function emitLocal(packed: Array<[string, Uint8Array]>) {
     const rooms = io.of('/').adapter.rooms;
     const here = packed.filter(([room]) => rooms.has(room));
-    const slow = slowReaders(io, here.map(([room]) => room));
-    const to = (room: string) => (slow.length ? io.local.to(room).except(slow) : io.local.to(room));
-    for (const [room, data] of here) to(room).emit('positions:batch', data);
+    const slow = new Set(slowReaders(io, here.map(([room]) => room)));
+    for (const [room, data] of here) emitInOneWrite(io, room, slow, 'positions:batch', data);
   }
   io.on('positions:relay', (packed) => emitLocal(packed));
 
