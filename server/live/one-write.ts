@@ -31,8 +31,7 @@ export function emitInOneWrite(io: Io, room: string, except: ReadonlySet<string>
     if (t.name !== 'websocket' || !t.writable) { for (const p of encoded) conn.write(p, {}); continue; }
     const tcp = t.socket?._socket;
     t.writable = false;
-    for (const p of encoded) conn.write(p, {});
-    t.writable = true;
+    try { for (const p of encoded) conn.write(p, {}); } finally { t.writable = true; }
     tcp?.cork();
     conn.flush();
     tcp?.uncork();
