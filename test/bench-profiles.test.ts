@@ -31,7 +31,7 @@ const measured = (o: Record<string, any>, keys: string[]) => {
 
 B('--profile city and --profile stress (quick) each measure ours and the raw pipeline at the same rate, storage and costs', async () => {
   // Side by side: each has its own database and ports; together they stay well under a minute.
-  const [city, stress] = await Promise.all([bench(['--profile', 'city', '--quick', '--json', '--pg-statements']), bench(['--profile', 'stress', '--quick', '--json'])]);
+  const [city, stress] = await Promise.all([bench(['--profile', 'city', '--quick', '--json', '--pg-statements', '--raw-with-statement']), bench(['--profile', 'stress', '--quick', '--json'])]);
   for (const o of [city, stress]) {
     measured(o, ['persisted_per_s', 'position_to_dashboard_p50_ms', 'position_to_dashboard_p99_ms', 'raw_pipeline.at_main_rate.p50_ms',
       'raw_pipeline.at_main_rate.p99_ms', 'ticket_to_dashboard_p99_ms', 'position_bytes_per_1000', 'wal_bytes_per_point',
@@ -45,6 +45,13 @@ B('--profile city and --profile stress (quick) each measure ours and the raw pip
   assert.equal(city.profile_targets.map((t: { name: string }) => t.name), ['position → dashboard p50 ÷ raw pipeline\'s', 'position → dashboard p99 ÷ raw pipeline\'s', 'ticket 201 → every dashboard p99 (ms)']);
   // --pg-statements: the positions phase's statements by execution time, the position write among them.
   assert.ok(city.pg_statements.top.some((q: { query: string; calls: number }) => /INSERT INTO positions/.test(q.query) && q.calls > 0), 'the position write is among the statements');
+  // --raw-with-statement: the raw pipeline once more, each beat written with our statement before it is sent and acked.
+  measured(city, ['raw_pipeline.with_statement.p50_ms', 'raw_pipeline.with_statement.p99_ms']);
+  assert.is(city.raw_pipeline.with_statement.rate, city.options.rate);
+  assert.ok(city.raw_pipeline.with_statement.acked_per_s > 0 && city.raw_pipeline.with_statement.delivered_per_dashboard_per_s > 0);
+  assert.is(stress.raw_pipeline.with_statement, null, 'only when asked for');
+  // One screen's traffic by event: position batches, and the board the wall shows.
+  measured(city, ['screen_traffic_per_s.positions:batch.messages', 'screen_traffic_per_s.positions:batch.kb']);
   measured(stress, ['positions_capacity_per_s', 'raw_pipeline.within_targets_per_s']);
   assert.ok(stress.capacity_steps.length >= 1);
   assert.is(stress.profile_targets.length, 3);
