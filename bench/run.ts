@@ -157,8 +157,11 @@ async function main() {
     // What a connected socket costs the server while nothing streams: memory, and CPU for pings and timers.
     await sleep(opt.quick ? 200 : 2000);
     const idle = cpuMeter(() => servers.reduce((sum, s) => sum + cpuSeconds(s.pid), 0));
+    // --cpu-profile: where that idle CPU goes, profiled on its own (it is paid under every load).
+    const idleProfiling = server.inspector && a['cpu-profile'] ? await startProfile(await server.inspector, path.join(dataDir, 'idle-profile')) : null;
     idle.start();
     await sleep(opt.quick ? 500 : 5000);
+    await idleProfiling?.stop();
     out.per_socket = {
       dashboard_rss_kb: dc.ok ? Math.round(((rss1 - rss0) * 1024) / dc.ok) : null,
       phone_rss_kb: rc.ok ? Math.round(((serverRss() - rss1) * 1024) / rc.ok) : null,
@@ -218,6 +221,9 @@ async function main() {
       const blocks = await summariseBlocks(path.join(dataDir, 'profile'));
       out.server_blocks = blocks;
       log(`server event loop busy ≥ 50 ms without a break: ${blocks.count} times, ${blocks.ms} ms in all; the longest:\n${blocks.longest.map((b) => `  ${String(b.ms).padStart(5)} ms  ${b.top}`).join('\n')}\n  inside them, by entry point:\n${blocks.entries.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n  inside them, by function:\n${blocks.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}`);
+      const idleProf = await summariseProfiles(path.join(dataDir, 'idle-profile'));
+      out.server_idle_profile = idleProf;
+      log(`server CPU profile while idle with every socket connected (self time):\n${idleProf.packages.slice(0, 8).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n${idleProf.functions.slice(0, 15).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}  ${l.where}`).join('\n')}`);
       log(`server CPU profile (self time, main positions phase):\n${cpuProf.packages.slice(0, 12).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n${cpuProf.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}  ${l.where}`).join('\n')}`);
     }
     if (a['heap-profile']) {
