@@ -122,11 +122,14 @@ async function main() {
 
     const dataDir = await mkdtemp(path.join(tmpdir(), 'gridops-bench-data-'));
     cleanup.unshift(() => rm(dataDir, { recursive: true, force: true }));
+    // BENCH_PROFILE_DIR keeps the raw .cpuprofile / .heapprofile files (for DevTools) instead of deleting them.
+    const profileDir = path.join(process.env.BENCH_PROFILE_DIR ?? dataDir, 'profile');
+    const idleProfileDir = path.join(process.env.BENCH_PROFILE_DIR ?? dataDir, 'idle-profile');
     // Several instances share the database (and the cluster adapter), as in a scaled-out deployment; the first
     // is profiled when asked.
     const servers: ServerProc[] = [];
     for (let k = 0; k < opt.instances; k++) {
-      const s = await startServer(db.url, path.join(dataDir, `i${k}`), serverEnv, (a['cpu-profile'] || a['heap-profile']) && k === 0 ? path.join(dataDir, 'profile') : null);
+      const s = await startServer(db.url, path.join(dataDir, `i${k}`), serverEnv, (a['cpu-profile'] || a['heap-profile']) && k === 0 ? profileDir : null);
       servers.push(s);
       cleanup.unshift(() => s.stop());
       log(`server ${k + 1}/${opt.instances} ${s.url} (pid ${s.pid})${Object.keys(serverEnv).length ? ` with ${a['server-env']}` : ''}`);
@@ -158,7 +161,7 @@ async function main() {
     await sleep(opt.quick ? 200 : 2000);
     const idle = cpuMeter(() => servers.reduce((sum, s) => sum + cpuSeconds(s.pid), 0));
     // --cpu-profile: where that idle CPU goes, profiled on its own (it is paid under every load).
-    const idleProfiling = server.inspector && a['cpu-profile'] ? await startProfile(await server.inspector, path.join(dataDir, 'idle-profile')) : null;
+    const idleProfiling = server.inspector && a['cpu-profile'] ? await startProfile(await server.inspector, idleProfileDir) : null;
     idle.start();
     await sleep(opt.quick ? 500 : 5000);
     await idleProfiling?.stop();
@@ -191,7 +194,7 @@ async function main() {
       await sleep(opt.quick ? 1000 : 5000);
     }
     log(`positions: ${opt.rate}/s from ${opt.responders} responders${opt.jitter != null ? ` (each on its own timer ± ${opt.jitter * 100} %)` : ''} to ${opt.dashboards} dashboards, ${opt.warmupS} s warm-up + ${opt.windowS} s`);
-    const profiling = server.inspector ? await startProfile(await server.inspector, path.join(dataDir, 'profile'), a['heap-profile']) : null;
+    const profiling = server.inspector ? await startProfile(await server.inspector, profileDir, a['heap-profile']) : null;
     if (a['pg-statements']) await resetStatements(db.sql);
     const pos = await positionsPhase(db.sql, procs, { rate: opt.rate, jitter: opt.jitter, warmupS: opt.warmupS, windowS: opt.windowS, scrapeEveryS: num(a['scrape-every'], 0), log });
     await profiling?.stop();
@@ -199,7 +202,11 @@ async function main() {
     if (a['pg-statements']) {
       const st = await topStatements(db.sql);
       out.pg_statements = st;
-      log(`PostgreSQL execution time in the main positions phase (warm-up + window): ${st.total_ms} ms over ${st.calls} calls; the most:\n${st.top.map((q) => `  ${String(q.pct).padStart(5)}%  ${String(q.total_ms).padStart(6)} ms  ${String(q.calls).padStart(6)} calls  ${String(q.mean_ms).padStart(7)} ms each  ${q.query.slice(0, 140)}`).join('\n')}`);
+      const line = (q: (typeof st.top)[number]) => `  ${String(q.pct).padStart(5)}%  ${String(q.total_ms).padStart(6)} ms  ${String(q.calls).padStart(6)} calls  ${String(q.mean_ms).padStart(7)} ms each  ${String(q.rows).padStart(8)} rows  ${q.query.slice(0, 140)}`;
+      log(`PostgreSQL execution time in the main positions phase (warm-up + window): ${st.total_ms} ms over ${st.calls} calls; the most:\n${st.top.map(line).join('\n')}`);
+      const byRows = await topStatements(db.sql, 8, 'rows');
+      out.pg_statements_by_rows = byRows.top;
+      log(`…and the statements that returned the most rows:\n${byRows.top.map(line).join('\n')}`);
     }
     log(`  persisted ${pos.persisted_per_s}/s, delivered ${pos.delivered_per_dashboard_per_s}/s per dashboard, p50 ${pos.position_to_dashboard_p50_ms} ms, p99 ${pos.position_to_dashboard_p99_ms} ms, server CPU ${pos.server_cpu_pct}%`);
 
@@ -216,20 +223,22 @@ async function main() {
     const said = servers.flatMap((s) => s.logTail().split('\n')).filter((l) => /"level":[456]0/.test(l));
     out.server_warnings = said.length;
     if (a['cpu-profile']) {
-      const cpuProf = await summariseProfiles(path.join(dataDir, 'profile'));
+      const cpuProf = await summariseProfiles(profileDir);
       out.server_profile = cpuProf;
-      const blocks = await summariseBlocks(path.join(dataDir, 'profile'));
+      const blocks = await summariseBlocks(profileDir);
       out.server_blocks = blocks;
       log(`server event loop busy ≥ 50 ms without a break: ${blocks.count} times, ${blocks.ms} ms in all; the longest:\n${blocks.longest.map((b) => `  ${String(b.ms).padStart(5)} ms  ${b.top}`).join('\n')}\n  inside them, by entry point:\n${blocks.entries.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n  inside them, by function:\n${blocks.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}`);
-      const idleProf = await summariseProfiles(path.join(dataDir, 'idle-profile'));
+      const idleProf = await summariseProfiles(idleProfileDir);
       out.server_idle_profile = idleProf;
       log(`server CPU profile while idle with every socket connected (self time):\n${idleProf.packages.slice(0, 8).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n${idleProf.functions.slice(0, 15).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}  ${l.where}`).join('\n')}`);
       log(`server CPU profile (self time, main positions phase):\n${cpuProf.packages.slice(0, 12).map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}`).join('\n')}\n${cpuProf.functions.map((l) => `  ${String(l.pct).padStart(5)}%  ${l.fn}  ${l.where}`).join('\n')}`);
     }
     if (a['heap-profile']) {
-      const heapProf = await summariseHeapProfiles(path.join(dataDir, 'profile'));
+      const heapProf = await summariseHeapProfiles(profileDir);
       out.server_heap_profile = heapProf;
-      log(`server heap profile (what the scavenges promoted in the main positions phase, by allocating function ← its caller):\n${heapProf.map((l) => `  ${String(l.pct).padStart(5)}%  ${String(l.kb).padStart(7)} KB  ${l.fn}  ← ${l.caller}`).join('\n')}`);
+      const heapLines = (ls: typeof heapProf.ours) => ls.map((l) => `  ${String(l.pct).padStart(5)}%  ${String(l.kb).padStart(7)} KB  ${l.fn}  ← ${l.caller}`).join('\n');
+      log(`server heap profile (what the scavenges promoted in the main positions phase, by allocating function ← its caller):\n${heapLines(heapProf.allocators)}`);
+      log(`the same, by the innermost function of ours on the stack ← the one of ours that called it:\n${heapLines(heapProf.ours.slice(0, 20))}`);
     }
     if (said.length) log(`server warnings (last 5 of ${said.length}):\n${said.slice(-5).map((l) => l.slice(0, 600)).join('\n')}`);
 

@@ -9,15 +9,16 @@ export async function resetStatements(sql: Sql): Promise<void> {
   await sql`SELECT pg_stat_statements_reset()`;
 }
 
-/** The statements with the most execution time since the reset, each with its share of all of it. */
-export async function topStatements(sql: Sql, limit = 12): Promise<{ total_ms: number; calls: number; top: StatementCost[] }> {
+/** The statements with the most execution time since the reset (`by: 'rows'`: the most rows returned — the rows the
+ *  server's postgres.js parses and holds), each with its share of all execution time. */
+export async function topStatements(sql: Sql, limit = 12, by: 'time' | 'rows' = 'time'): Promise<{ total_ms: number; calls: number; top: StatementCost[] }> {
   const [all] = await sql<{ total: number; calls: number }[]>`
     SELECT coalesce(sum(total_exec_time), 0)::float8 AS total, coalesce(sum(calls), 0)::float8 AS calls FROM pg_stat_statements
     WHERE query NOT LIKE '%pg_stat_statements%'`;
   const rows = await sql<{ query: string; calls: number; total: number; rows: number }[]>`
     SELECT regexp_replace(query, '\\s+', ' ', 'g') AS query, calls::float8 AS calls, total_exec_time::float8 AS total, rows::float8 AS rows
     FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'
-    ORDER BY total_exec_time DESC LIMIT ${limit}`;
+    ORDER BY ${by === 'rows' ? sql`rows` : sql`total_exec_time`} DESC LIMIT ${limit}`;
   return {
     total_ms: Math.round(all.total), calls: all.calls,
     top: rows.map((r) => ({

@@ -45,24 +45,33 @@ interface HeapNode { callFrame: Node['callFrame']; selfSize: number; children: H
 export interface HeapLine { pct: number; kb: number; fn: string; caller: string }
 
 /** What the young generation promoted during a heap sampling (objects a scavenge freed are not sampled; those freed
- *  by a mark-compact, or still alive, are), by allocating function and its caller. */
-export async function summariseHeapProfiles(dir: string, top = 25): Promise<HeapLine[]> {
+ *  by a mark-compact, or still alive, are), by allocating function and its caller, and by the innermost frame of our
+ *  own code on the stack (server/… or shared/…): "postgres.js parsed rows" alone does not say whose rows. */
+export async function summariseHeapProfiles(dir: string, top = 25): Promise<{ allocators: HeapLine[]; ours: HeapLine[] }> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.heapprofile'));
-  const byFn = new Map<string, number>();
+  const byFn = new Map<string, number>(), byOurs = new Map<string, number>();
   let total = 0;
-  const walk = (n: HeapNode, caller: string) => {
+  const walk = (n: HeapNode, caller: string, ours: string, oursCaller: string) => {
     const url = n.callFrame.url;
     const here = `${n.callFrame.functionName || '(anonymous)'} ${url ? `${shortUrl(url)}:${n.callFrame.lineNumber + 1}` : ''}`;
-    // Keyed by the allocating function and its caller: "Buffer.alloc" alone says little.
-    const key = `${here}\t${caller}`;
-    if (n.selfSize) { byFn.set(key, (byFn.get(key) ?? 0) + n.selfSize); total += n.selfSize; }
-    for (const c of n.children) walk(c, here);
+    const mine = /\/(server|shared)\//.test(url) && !url.includes('/node_modules/');
+    const [o, oc] = mine ? [here, ours] : [ours, oursCaller];
+    if (n.selfSize) {
+      // Keyed by the allocating function and its caller: "Buffer.alloc" alone says little.
+      const key = `${here}\t${caller}`;
+      byFn.set(key, (byFn.get(key) ?? 0) + n.selfSize);
+      const okey = `${o || '(no frame of ours)'}\t${oc}`;
+      byOurs.set(okey, (byOurs.get(okey) ?? 0) + n.selfSize);
+      total += n.selfSize;
+    }
+    for (const c of n.children) walk(c, here, o, oc);
   };
-  for (const f of files) walk((JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { head: HeapNode }).head, '');
-  return [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, bytes]) => {
+  for (const f of files) walk((JSON.parse(await readFile(path.join(dir, f), 'utf8')) as { head: HeapNode }).head, '', '', '');
+  const lines = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, bytes]) => {
     const [fn, caller = ''] = k.split('\t');
     return { pct: Math.round((bytes / Math.max(1, total)) * 1000) / 10, kb: Math.round(bytes / 1024), fn, caller };
   });
+  return { allocators: lines(byFn), ours: lines(byOurs) };
 }
 
 /** Starts V8's sampling profiler (and with `heap`, its sampling heap profiler) in the process behind
