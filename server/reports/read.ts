@@ -4,6 +4,7 @@
 // queued (whose stored rows are taken out again).
 import { COUNTERS, HIST_METRICS, type Counters, type HistMetric, type Histograms } from '../../shared/metrics.ts';
 import { addDays, localDay, localDayStartMs, weekStart } from '../../shared/reports.ts';
+import { constantSql } from '../db/sql-text.ts';
 import { counterColumns, dimKeySql, emptyHists, histValuesSql, summedColumns, type Dim } from './counters.ts';
 import { FACT_COLUMNS, factsSql, type Fragment, type Q } from './facts.ts';
 import { MONTH_DIMS, rollupsCurrent } from './rollup.ts';
@@ -136,9 +137,10 @@ export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
     UNION ALL
     SELECT dim, key, ${tx.unsafe(COUNTERS.map((c) => `-${c}`).join(', '))}
     FROM report_cells WHERE street_office_id = ${so} AND grain = 'd' AND dim = ANY(${monthDims as string[]}) AND period = ANY(${p.minusDays}::date[])`;
-  const rawRows = s.dims.map((dim) => tx`
+  // Constant SQL (no parameters: "now" is f's column), rendered to text once per dimension (server/db/sql-text.ts).
+  const rawRows = tx.unsafe(s.dims.map((dim) => constantSql(`span raw rows ${dim}`, () => tx`
     SELECT ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, now)} AS key,
-      ${counterColumns(tx, now, 'f', w)} FROM f GROUP BY 2`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
+      ${counterColumns(tx, now, 'f', w)} FROM f GROUP BY 2`)).join(' UNION ALL '));
   // One select per grain, not an OR of them: each is then an index-only scan of report_hist_read (migration 022)
   // instead of a bitmap scan visiting a heap page for every ~10 of a year's ~60,000 histogram rows.
   const hists = s.hists ?? HIST_METRICS;
@@ -155,9 +157,9 @@ export async function readSpan(tx: Q, s: SpanInput): Promise<SpanData> {
   // 25 columns a row cost more to send and parse than the query took.
   const rows = await tx<Array<{ kind: 'c' | 'h' | 'n'; dim: string; key: string | null; v: number[] | null; values: string[] | null; ns: string[] | null; live: number | null }>>`
     WITH f AS MATERIALIZED (SELECT x.*, ${s.now}::timestamptz AS now_ FROM (SELECT 1 AS w, f0.* FROM ${facts} f0 UNION ALL ${gone}) x),
-    c AS (SELECT dim, key, ${summedColumns(tx)} FROM (${cellRows} UNION ALL ${rawRows}) x GROUP BY dim, key),
+    c AS (SELECT dim, key, ${tx.unsafe(constantSql('span summed columns', () => summedColumns(tx)))} FROM (${cellRows} UNION ALL ${rawRows}) x GROUP BY dim, key),
     h AS (SELECT metric, value, sum(n::float8)::bigint AS n FROM (${histCells} UNION ALL
-      SELECT v.metric, v.value, sum(f.w) FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f', hists)} AS v(metric, value)
+      SELECT v.metric, v.value, sum(f.w) FROM f CROSS JOIN LATERAL ${tx.unsafe(constantSql(`span hist values ${hists.join(',')}`, () => histValuesSql(tx, 'f', hists)))} AS v(metric, value)
       WHERE v.value IS NOT NULL GROUP BY 1, 2) y GROUP BY 1, 2)
     SELECT 'c' AS kind, dim, key, ARRAY[${tx.unsafe(COUNTER_LIST)}]::float8[] AS v, NULL::int8[] AS values, NULL::int8[] AS ns, NULL::int AS live FROM c WHERE reported <> 0
     UNION ALL

@@ -8,6 +8,7 @@ import { LATE_CAUSES, WHY_LATE_THRESHOLDS } from '../../shared/why-late.ts';
 import type { Sql } from '../db/connect.ts';
 import { counterColumns, DIMS, dimKeySql, histValuesSql, SATISFIED_MIN_RATING, settlesAtSql, type Dim } from './counters.ts';
 import { FACT_COLUMNS, factsSql, type Fragment, type Q } from './facts.ts';
+import { constantSql } from '../db/sql-text.ts';
 
 /**
  * Dimensions also rolled up per week and per month (a year's report reads 12 months and the odd days, a rolling 30
@@ -62,21 +63,25 @@ async function applyBatch(sql: Sql, so: Office, ticketIds: string[], atMs?: numb
     const [{ now }] = await tx<{ now: Date }[]>`SELECT ${atMs == null ? tx`now()` : tx`least(now(), ${new Date(atMs)}::timestamptz)`} AS now`;
     const facts = factsSql(tx, tx`t.id = ANY(${ticketIds}::bigint[]) AND t.street_office_id = ${so.id}`);
     const settled = tx`(${settlesAtSql(tx, 'f0')} IS NULL OR ${settlesAtSql(tx, 'f0')} < ${now})`;
-    const w = tx`f.w`;
-    const cellRows = GRAINS.flatMap(([grain, dims]) => dims.map((dim) => tx`
-      SELECT ${tx.unsafe(`'${grain}'`)} AS grain, ${tx.unsafe(GRAIN_PERIOD[grain])} AS period,
-        ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, now)} AS key, ${counterColumns(tx, now, 'f', w)}
-      FROM f GROUP BY 2, 4`)).reduce((a, b) => tx`${a} UNION ALL ${b}`);
-    const histRows = GRAINS.map(([grain]) => tx`
+    // "Now" as a column of f (bound once below), so that the cells' and histograms' SQL is constant: built once per
+    // process as text (server/db/sql-text.ts), not ~2,500 fragments a batch.
+    const cellRows = tx.unsafe(constantSql('rollup cell rows', () => {
+      const w = tx`f.w`, fnow = tx`f.now_`;
+      return GRAINS.flatMap(([grain, dims]) => dims.map((dim) => tx`
+        SELECT ${tx.unsafe(`'${grain}'`)} AS grain, ${tx.unsafe(GRAIN_PERIOD[grain])} AS period,
+          ${tx.unsafe(`'${dim}'`)} AS dim, ${dimKeySql(tx, dim, fnow)} AS key, ${counterColumns(tx, fnow, 'f', w)}
+        FROM f GROUP BY 2, 4`)).reduce((a, b) => tx`${a} UNION ALL ${b}`);
+    }));
+    const histRows = tx.unsafe(constantSql('rollup hist rows', () => GRAINS.map(([grain]) => tx`
       SELECT ${tx.unsafe(`'${grain}'`)} AS grain, ${tx.unsafe(GRAIN_PERIOD[grain])} AS period, v.metric, v.value, sum(f.w) AS n
-      FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value) WHERE v.value IS NOT NULL GROUP BY 2, 3, 4`).reduce((a, b) => tx`${a} UNION ALL ${b}`);
+      FROM f CROSS JOIN LATERAL ${histValuesSql(tx, 'f')} AS v(metric, value) WHERE v.value IS NOT NULL GROUP BY 2, 3, 4`).reduce((a, b) => tx`${a} UNION ALL ${b}`)));
     await tx`
       WITH old AS (DELETE FROM report_facts WHERE id = ANY(${ticketIds}::bigint[]) RETURNING ${tx.unsafe(COLS)}),
       new AS (
         INSERT INTO report_facts (${tx.unsafe(COLS)})
         SELECT ${tx.unsafe(FACT_COLUMNS.map((c) => `f0.${c}`).join(', '))} FROM ${facts} f0 WHERE ${settled}
         RETURNING ${tx.unsafe(COLS)}),
-      f AS MATERIALIZED (SELECT -1 AS w, old.* FROM old UNION ALL SELECT 1, new.* FROM new),
+      f AS MATERIALIZED (SELECT -1 AS w, old.*, ${now}::timestamptz AS now_ FROM old UNION ALL SELECT 1, new.*, ${now}::timestamptz FROM new),
       cells AS (
         INSERT INTO report_cells (street_office_id, grain, period, dim, key, ${tx.unsafe(COUNTERS.join(', '))})
         SELECT ${so.id}, x.* FROM (${cellRows}) x
