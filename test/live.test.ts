@@ -85,6 +85,27 @@ L('a grid leader\'s socket receives its grids\' tickets and not the others\'', a
   assert.not.ok(seen.includes(other.body.id));
 });
 
+L('a grid leader\'s socket gets the positions of its grids\' responders and not of another grid\'s; the office wall gets both', async ({ s, g, far }) => {
+  const leader = s.socket({ cookie: await s.login('leader01') });
+  const wall = s.socket({ displayToken: s.displayToken });
+  await Promise.all([waitFor(leader, 'live:snapshot'), waitFor(wall, 'live:snapshot')]);
+  const near = await responderIn(s.sql, g.id, 3), away = await responderIn(s.sql, far.id, 0);
+  const theirs: string[] = [];
+  leader.on('positions:batch', (b) => { for (const p of decodePositions(b)) theirs.push(p[0]); });
+  for (const [r, grid] of [[near, g], [away, far]] as const) {
+    const phone = s.socket({ cookie: await s.login(r.username) });
+    await waitFor(phone, 'live:snapshot');
+    await phone.timeout(2000).emitWithAck('duty:set', { onDuty: true });
+    const seenOnWall = waitForPosition(wall, r.responderId);
+    const ack = await phone.timeout(2000).emitWithAck('location:report', { lat: grid.lat, lng: grid.lng, accuracy: 8, at: new Date().toISOString() });
+    assert.equal(ack, { ok: true, data: { accepted: true } });
+    await seenOnWall;
+  }
+  await new Promise((w) => setTimeout(w, 300));
+  assert.ok(theirs.includes(near.responderId), 'the leader sees a responder of their grid');
+  assert.not.ok(theirs.includes(away.responderId), 'and not one of another grid');
+});
+
 L('a responder\'s phone receives its own offer live, and positions are stored, acknowledged and broadcast', async ({ s, duty, g }) => {
   const r = await responderIn(s.sql, g.id);
   const phoneCookie = await s.login(r.username);
