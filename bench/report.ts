@@ -111,7 +111,7 @@ export function printTable(o: Out) {
     ['disconnects (dash / resp), delta gaps', `${fmt(o.dashboard_disconnects)} / ${fmt(o.responder_disconnects)}, ${fmt(o.delta_gaps)}`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
-  const lines = [`grid-ops bench (profile ${o.options.profile}${o.options.quick ? ', quick' : ''}) — ${o.options.instances} server instance${o.options.instances > 1 ? "s" : ""}, ${o.options.dashboards} dashboards, ${o.options.responders} responders at ${o.options.rate}/s, ${o.window_s} s window, ${o.machine.cores} cores, Node ${o.machine.node}`, ''];
+  const lines = [`grid-ops bench (profile ${o.options.profile}${o.options.quick ? ', quick' : ''}) — ${o.options.instances} server instance${o.options.instances > 1 ? "s" : ""}, ${o.options.dashboards} dashboards, ${o.options.responders} responders at ${o.options.rate}/s, ${o.window_s} s window, ${o.machine.cores} cores, Node ${o.machine.node} ${(o.machine.server_node_flags ?? []).join(' ')}`, ''];
   for (const [k, v] of rows) lines.push(`  ${k.padEnd(w)}  ${fmt(v)}`);
   lines.push('', '  targets (issue #3)');
   for (const t of o.targets as Target[]) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedScale } from '../server/demo/scale.ts';
 import { startBenchDb } from './lib/pg.ts';
-import { startServer, type ServerProc } from './lib/server.ts';
+import { serverNodeFlags, startServer, type ServerProc } from './lib/server.ts';
 import { Dashboards, Responders } from './lib/fleet.ts';
 import { quantile } from './lib/hist.ts';
 import { rawBatchedInsert } from './lib/raw-insert.ts';
@@ -88,7 +88,7 @@ const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - t0) / 1
 
 async function main() {
   const cleanup: Array<() => Promise<unknown>> = [];
-  const out: Record<string, unknown> = { options: opt, machine: { cores: (await import('node:os')).cpus().length, node: process.version } };
+  const out: Record<string, unknown> = { options: opt, machine: { cores: (await import('node:os')).cpus().length, node: process.version, server_node_flags: serverNodeFlags() } };
   try {
     // Other work on the machine skews every figure: measure it before we start anything.
     const m0 = machineTicks();

@@ -2,6 +2,7 @@
 // real server, phones, screens, tickets, the raw pipeline beside ours) so the harness cannot rot. Figures are not
 // judged here (a timed unit test on shared cores says nothing); that each is measured is.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
@@ -55,6 +56,12 @@ B('--profile city and --profile stress (quick) each measure ours and the raw pip
   measured(stress, ['positions_capacity_per_s', 'raw_pipeline.within_targets_per_s']);
   assert.ok(stress.capacity_steps.length >= 1);
   assert.is(stress.profile_targets.length, 3);
+  // The bench's server (and the raw pipeline beside it) runs with npm start's Node flags, and so does bench:wall's.
+  const scripts = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts;
+  const flagsOf = (script: string) => script.slice(script.indexOf('node ') + 5, script.indexOf(' --import')).split(' ');
+  assert.ok(flagsOf(scripts.start).includes('--max-semi-space-size=64'));
+  for (const o of [city, stress]) assert.equal(o.machine.server_node_flags, flagsOf(scripts.start));
+  assert.equal(flagsOf(scripts['bench:wall']), flagsOf(scripts.start));
 });
 
 B.run();

@@ -1,7 +1,7 @@
 // Starts the real server (server/index.ts) as its own process, so that its CPU and memory can be measured apart
 // from the load generators; waits until /readyz answers.
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './pg.ts';
@@ -26,8 +26,16 @@ export function histogramDelta(a: Histogram, b: Histogram) {
   return { count: n, mean_ms: n > 0 ? Math.round(((b.sum - a.sum) / n) * 10000) / 10 : null, p50_le_ms: q(50), p99_le_ms: q(99) };
 }
 
-/** The Node flags the server runs with (the raw baselines get the same, for a fair comparison). */
-export const serverNodeFlags = () => (process.env.BENCH_SERVER_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
+/** The Node flags of `npm start` (package.json's start script is their one source), e.g. `--max-semi-space-size=64`. */
+export function startNodeFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+  const m = /\bnode((?: --[\w-]+(?:=\S+)?)*) --import tsx server\/index\.ts/.exec(start);
+  if (!m) throw new Error(`package.json's start script no longer reads "node [flags] --import tsx server/index.ts": ${start}`);
+  return m[1].split(' ').filter(Boolean);
+}
+
+/** The Node flags the server runs with: npm start's unless BENCH_SERVER_NODE_FLAGS replaces them (the raw baselines get the same, for a fair comparison). */
+export const serverNodeFlags = () => (process.env.BENCH_SERVER_NODE_FLAGS?.split(' ') ?? startNodeFlags()).filter(Boolean);
 
 export async function startServer(databaseUrl: string, dataDir: string, env: NodeJS.ProcessEnv = {}, profileDir: string | null = null): Promise<ServerProc> {
   const port = await freePort();
@@ -35,7 +43,8 @@ export async function startServer(databaseUrl: string, dataDir: string, env: Nod
   // --profile: the inspector is opened so a chosen phase can be profiled (bench/lib/profile.ts), not the start-up.
   const prof = profileDir ? ['--inspect=127.0.0.1:0'] : [];
   // As `npm start` runs it (package.json): a larger young generation halves the scavenger's share of the CPU at
-  // 10,000 positions/s (measured: 83 % → 73 % of a core, p50 263 → 158 ms). BENCH_SERVER_NODE_FLAGS overrides.
+  // 10,000 positions/s (measured: 83 % → 73 % of a core, p50 263 → 158 ms), and without allocation-site pretenuring
+  // fewer short-lived objects are promoted (README, issue #14's table). BENCH_SERVER_NODE_FLAGS overrides.
   const flags = serverNodeFlags();
   const child = spawn(process.execPath, [...flags, ...prof, '--import', 'tsx', path.join(root, 'server/index.ts')], {
     cwd: root,
